@@ -1,0 +1,44 @@
+"""Run settings, from the environment (PRECHECK_*), built explicitly and passed in.
+
+Nothing here is read at import time: callers build ``Settings()`` once (the CLI, a flow,
+a test) and hand it down, so tests can point every path at a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.models import DEFAULT_DPI
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PRECHECK_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None  # default: sqlite under data_dir
+    dpi: int = DEFAULT_DPI
+    ocr_lang: str = "chi_sim+eng"
+    ocr_timeout: float = 120.0  # seconds per Tesseract call
+    workers: int = max(1, min(2, os.cpu_count() or 1))  # page processes
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages_per_file: int = 300
+    max_zip_members: int = 2000
+    max_unpacked_bytes: int = 2 * 1024 * 1024 * 1024
+    cache: bool = True  # page results cached by content under data_dir/cache
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'precheck.db').resolve()}"
