@@ -215,6 +215,19 @@ class Document(_Model):
     fields: dict[str, Field] = PydField(default_factory=dict)
 
 
+class PageResult(_Model):
+    """What reading one page yields: its text and its seals (owners not yet decided).
+
+    The unit of caching: it depends only on the page's content and the engine settings,
+    never on the submission or the run, so a resubmitted file is not read again.
+    """
+
+    page: Page
+    seals: list[Seal] = PydField(default_factory=list)
+    cached: bool = False
+    seconds: float = 0.0
+
+
 class PageQuality(_Model):
     file: str
     page: int

@@ -20,7 +20,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None  # default: sqlite under data_dir
     dpi: int = DEFAULT_DPI
-    ocr_lang: str = "chi_sim+eng"
+    # chi_sim alone reads Latin letters and digits (USCCs) well; adding eng made Tesseract
+    # switch models mid-line and garble Chinese lines (measured: "三、经营异常名录" → "=.BARBER").
+    ocr_lang: str = "chi_sim"
+    # psm 6 (one uniform block) keeps every line; psm 3 (auto) dropped short lines like "暂无".
+    ocr_psm: int = 6
     ocr_timeout: float = 120.0  # seconds per Tesseract call
     workers: int = max(1, min(2, os.cpu_count() or 1))  # page processes
     max_file_bytes: int = 200 * 1024 * 1024

@@ -1,0 +1,40 @@
+# precheck: two commands for a newcomer, `make demo` and `make test`; both set up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export OMP_THREAD_LIMIT := 1
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PRECHECK_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: setup system demo test bench clean schema
+
+setup: system $(STAMP)
+
+system:
+	@bash scripts/setup-system.sh
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+demo: setup
+	@$(PY) -m fixtures generate $(PRECHECK_DATA_DIR)/demo/inbox --small --seed 7 --clean
+	@$(VENV)/bin/precheck intake $(PRECHECK_DATA_DIR)/demo/inbox --as-of 2026-06-30
+
+test: setup
+	@bash scripts/start-postgres.sh
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+bench: setup
+	@$(PY) -m benchmarks
+
+schema: setup
+	@$(VENV)/bin/precheck schema --out pipeline/data/report.schema.json
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

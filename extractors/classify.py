@@ -1,0 +1,165 @@
+"""Which document each page belongs to, decided from content; the file name only hints.
+
+Pages are scored per doc_type from the signals in ``data/classify.yaml``: a title line
+near the top of a page is the strong signal (and starts a document), body keywords add
+up, the file name adds a little. Consecutive pages then group into documents: a page
+with its own title starts one, a page without a confident type continues the current one
+(page 3 of a credit report has sections, not the title). Titles are matched fuzzily,
+because Tesseract rarely reads a whole title right.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import PurePosixPath
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field as PydField
+from rapidfuzz import fuzz
+
+from extractors.normalize.text import fold
+from pipeline.errors import DataFileError
+from pipeline.models import Document, DocType, Page
+
+
+class _Weights(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title_line: float
+    title_anywhere: float
+    keyword: float
+    keyword_cap: int
+    filename: float
+    min_score: float
+    title_top_fraction: float
+    title_max_extra_chars: int
+
+
+class _Signals(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    titles: list[str]
+    keywords: list[str] = PydField(default_factory=list)
+    filename: list[str] = PydField(default_factory=list)
+    single_page: bool = False
+
+
+class Signals(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    weights: _Weights
+    doc_types: dict[DocType, _Signals]
+
+
+@functools.cache
+def load_signals() -> Signals:
+    text = resources.files("extractors").joinpath("data/classify.yaml").read_text("utf-8")
+    try:
+        signals = Signals.model_validate(yaml.safe_load(text))
+    except Exception as exc:  # noqa: BLE001 - a broken data file stops the run
+        raise DataFileError(f"extractors/data/classify.yaml is invalid: {exc}") from exc
+    # fold once, so the data may be written with full-width punctuation or traditional forms
+    for spec in signals.doc_types.values():
+        spec.titles = [fold(t) for t in spec.titles]
+        spec.keywords = [fold(k) for k in spec.keywords]
+    return signals
+
+
+class PageScore(BaseModel):
+    scores: dict[DocType, float]
+    titled: DocType | None  # the type whose title line this page carries, if any
+
+    @property
+    def best(self) -> tuple[DocType, float]:
+        if not self.scores:
+            return DocType.other, 0.0
+        doc_type = max(self.scores, key=self.scores.get)
+        return doc_type, self.scores[doc_type]
+
+
+def score_page(page: Page, *, file_name: str = "") -> PageScore:
+    signals = load_signals()
+    w = signals.weights
+    lines = [(fold(line.text), line.bbox) for line in page.lines]
+    full = "".join(text for text, _ in lines)
+    top_limit = page.height * w.title_top_fraction if page.height else float("inf")
+    name = fold(PurePosixPath(file_name).stem).lower()
+    scores: dict[DocType, float] = {}
+    titled: tuple[DocType, float] | None = None
+    for doc_type, spec in signals.doc_types.items():
+        score = 0.0
+        title_hit = 0.0
+        for title in spec.titles:
+            for text, bbox in lines:
+                if bbox[1] > top_limit or len(text) > len(title) + w.title_max_extra_chars:
+                    continue
+                similarity = _title_similarity(title, text)
+                if similarity >= 0.85:
+                    title_hit = max(title_hit, w.title_line * similarity * min(1.0, len(title) / 4))
+        if title_hit:
+            score += title_hit
+            if titled is None or title_hit > titled[1]:
+                titled = (doc_type, title_hit)
+        elif any(title in full for title in spec.titles):
+            score += w.title_anywhere
+        hits = sum(1 for keyword in spec.keywords if keyword in full)
+        score += w.keyword * min(hits, w.keyword_cap)
+        if name and any(hint.lower() in name for hint in spec.filename):
+            score += w.filename
+        if score:
+            scores[doc_type] = round(score, 3)
+    return PageScore(scores=scores, titled=titled[0] if titled else None)
+
+
+def _title_similarity(title: str, line: str) -> float:
+    if title in line:
+        return 1.0
+    if len(title) < 4 or len(line) < len(title) - 1:
+        return 0.0
+    return fuzz.partial_ratio(title, line) / 100.0
+
+
+def classify(pages: list[Page]) -> list[Document]:
+    """Group the pages of each file into documents with a doc_type and a confidence."""
+    signals = load_signals()
+    min_score = signals.weights.min_score
+    documents: list[Document] = []
+    current: Document | None = None
+    current_file = None
+    for page in sorted(pages, key=lambda p: (p.file, p.number)):
+        if page.file != current_file:
+            current, current_file = None, page.file
+        score = score_page(page, file_name=page.file)
+        best_type, best = score.best
+        confident = best >= min_score
+        starts_new = (
+            current is None
+            or (score.titled is not None and (
+                score.titled != current.doc_type
+                or signals.doc_types[score.titled].single_page))
+            or (confident and score.titled is None and best_type != current.doc_type
+                and current.doc_type != DocType.other and best >= 2 * min_score)
+        )
+        if starts_new:
+            doc_type = (score.titled or best_type) if confident else DocType.other
+            current = Document(file=page.file, pages=[page.number], doc_type=doc_type,
+                               confidence=_confidence(score, doc_type),
+                               scores={k.value if hasattr(k, "value") else k: v
+                                       for k, v in score.scores.items()})
+            documents.append(current)
+        else:
+            current.pages.append(page.number)
+            if current.doc_type == DocType.other and confident:
+                current.doc_type = best_type
+                current.confidence = _confidence(score, best_type)
+    return documents
+
+
+def _confidence(score: PageScore, doc_type: DocType) -> float:
+    """0..1 from the strength of the winner and its margin over the runner-up."""
+    if doc_type == DocType.other:
+        return round(0.3 if not score.scores else 0.2, 3)
+    mine = score.scores.get(doc_type, 0.0)
+    others = sorted((v for k, v in score.scores.items() if k != doc_type), reverse=True)
+    runner = others[0] if others else 0.0
+    strength = min(1.0, mine / 9.0)
+    margin = (mine - runner) / mine if mine else 0.0
+    return round(max(0.0, min(1.0, 0.5 * strength + 0.5 * margin)), 3)

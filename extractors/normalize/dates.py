@@ -1,0 +1,120 @@
+"""Dates in the styles Chinese paperwork uses → ``datetime.date``.
+
+2025-03-05, 2025/3/5, 2025.03.05, 2025年3月5日, 二〇二五年三月五日, 20250305, with OCR
+slips (曰 for 日, spaces inside, O for 0). A text with a year and month but no day is
+not a date here (callers that want a year ask ``find_year``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
+_CN_NUM = "〇○零一二三四五六七八九十两"
+
+_Y = r"((?:19|20)\d{2})"
+_PATTERNS = [
+    # 2025年3月5日 (日 may be read as 曰 or missing at a line end)
+    re.compile(_Y + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|曰|号)?"),
+    # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
+    re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),
+    # 20250305
+    re.compile(r"(?<!\d)" + _Y + r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
+]
+_CN_DATE = re.compile(
+    f"([{_CN_NUM}]{{4}})\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号)?"
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-|/|\.|年度)")
+_CN_YEAR = re.compile(f"([{_CN_NUM}]{{4}})\\s*年")
+
+
+def _prep(text: str) -> str:
+    from extractors.normalize.text import to_simplified
+
+    s = unicodedata.normalize("NFKC", to_simplified(text))
+    # OCR reads 0 as O/o inside digit runs, and l/I as 1
+    s = re.sub(r"(?<=\d)[Oo](?=\d)|(?<=\d)[Oo](?=\s*[年月日/.-])|(?<=[年月/.-])[Oo](?=\d)", "0", s)
+    s = re.sub(r"(?<=\d)[lI|](?=\d)", "1", s)
+    return s
+
+
+def _cn_small(s: str) -> int | None:
+    """一 .. 三十一 (day/month), in the 十-based reading."""
+    vals = [_CN_DIGIT.get(c) for c in s]
+    if any(v is None for v in vals):
+        return None
+    if len(vals) == 1:
+        return vals[0]
+    if len(vals) == 2 and vals[0] == 10:  # 十五
+        return 10 + vals[1]
+    if len(vals) == 2 and vals[1] == 10:  # 二十
+        return vals[0] * 10
+    if len(vals) == 3 and vals[1] == 10:  # 二十五
+        return vals[0] * 10 + vals[2]
+    return None
+
+
+def _make(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str | None) -> list[tuple[dt.date, int, int]]:
+    """Every date in ``text`` with its (start, end) offsets in the prepared text.
+
+    The preparation keeps lengths (NFKC of CJK text and the OCR digit fixes are
+    one-to-one for the characters involved), so offsets map back to the input.
+    """
+    if not text:
+        return []
+    s = _prep(text)
+    found: list[tuple[dt.date, int, int]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for pat in _PATTERNS:
+        for m in pat.finditer(s):
+            d = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d and free(m.start(), m.end()):
+                found.append((d, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    for m in _CN_DATE.finditer(s):
+        year_digits = [_CN_DIGIT.get(c) for c in m.group(1)]
+        if any(v is None or v > 9 for v in year_digits):
+            continue
+        y = int("".join(str(v) for v in year_digits))
+        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+        if mo and d and (dd := _make(y, mo, d)) and free(m.start(), m.end()):
+            found.append((dd, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda t: t[1])
+    return found
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """The first full date in ``text``, or None."""
+    hits = find_dates(text)
+    return hits[0][0] if hits else None
+
+
+def find_year(text: str | None) -> int | None:
+    """The first year written as 2025年 / 2025年度 / 2025-.. / 二〇二五年."""
+    if not text:
+        return None
+    s = _prep(text)
+    m = _YEAR.search(s)
+    if m:
+        return int(m.group(1))
+    m = _CN_YEAR.search(s)
+    if m:
+        digits = [_CN_DIGIT.get(c) for c in m.group(1)]
+        if all(v is not None and v <= 9 for v in digits):
+            return int("".join(str(v) for v in digits))
+    return None

@@ -1,0 +1,75 @@
+"""Amounts of money → yuan (float): 500万元, 5,000,000.00元, ￥1.2亿, 人民币伍佰万元整.
+
+Uppercase (大写) amounts go through cn2an; 角 and 分 are added by hand because cn2an
+reads integers. A caller that knows the unit from a table header passes ``unit``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNIT = {"元": 1, "圆": 1, "万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000,
+         "千元": 1_000, "百万元": 1_000_000, "万亿元": 10**12}
+_UPPER = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿〇一二三四五六七八九十百千两"
+_ARABIC = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)\s*(万亿元|百万元|千元|亿元|万元|亿|万|元|圆)?")
+_UPPER_RUN = re.compile(f"([{_UPPER}]+)\\s*(亿元|万元|元|圆|亿|万)?(?:\\s*([{_UPPER}])角)?(?:\\s*([{_UPPER}])分)?")
+_DIGIT_UP = {"零": 0, "〇": 0, "壹": 1, "一": 1, "贰": 2, "二": 2, "两": 2, "叁": 3, "三": 3,
+             "肆": 4, "四": 4, "伍": 5, "五": 5, "陆": 6, "六": 6, "柒": 7, "七": 7, "捌": 8,
+             "八": 8, "玖": 9, "九": 9}
+
+
+def unit_factor(text: str | None) -> int | None:
+    """The unit a header or label declares, e.g. ``金额（万元）`` → 10000."""
+    if not text:
+        return None
+    s = unicodedata.normalize("NFKC", text)
+    m = re.search(r"(?:单位|\()[:\s]*(万亿元|百万元|千元|亿元|万元|元)", s)
+    return _UNIT[m.group(1)] if m else None
+
+
+def _upper_to_int(run: str) -> int | None:
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(run.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
+    """The first amount in ``text`` in yuan, or None.
+
+    An explicit unit written next to the number wins over ``unit`` (the column/label unit);
+    a bare number without either is yuan.
+    """
+    if not text:
+        return None
+    from extractors.normalize.text import to_simplified
+
+    s = unicodedata.normalize("NFKC", to_simplified(text))
+    s = s.replace("￥", "").replace("¥", "")
+    s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
+    m = _ARABIC.search(s)
+    if m:
+        try:
+            num = float(m.group(1).replace(",", ""))
+        except ValueError:
+            num = None
+        if num is not None:
+            factor = _UNIT[m.group(2)] if m.group(2) else (unit or 1)
+            return round(num * factor, 2)
+    mu = _UPPER_RUN.search(s)
+    if mu and (mu.group(2) or any(c in mu.group(1) for c in "壹贰叁肆伍陆柒捌玖拾佰仟")):
+        run = mu.group(1)
+        value = _upper_to_int(run) if run.strip("零〇") else 0
+        if value is None:
+            return None
+        factor = _UNIT[mu.group(2)] if mu.group(2) else (unit or 1)
+        total = float(value * factor)
+        if mu.group(3):
+            total += _DIGIT_UP.get(mu.group(3), 0) * 0.1
+        if mu.group(4):
+            total += _DIGIT_UP.get(mu.group(4), 0) * 0.01
+        return round(total, 2)
+    return None

@@ -1,0 +1,165 @@
+"""The one wrapper around Tesseract: every OCR call in the project goes through here.
+
+Keyword-only arguments and an explicit timeout on every call, because a hostile or huge
+image must cost a bounded time, and ``OMP_THREAD_LIMIT=1`` because Tesseract's OpenMP
+threads fight over two cores (13 s instead of 1 s a page, measured); parallelism comes
+from running pages in separate processes instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+
+import numpy as np
+
+from pipeline.errors import EngineError
+from pipeline.models import Line, Word
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+class OcrTimeout(Exception):
+    """Tesseract did not finish within its time budget on this image."""
+
+
+@functools.cache
+def engine_version() -> str:
+    """Tesseract's version and its language data, part of every cache key."""
+    try:
+        import pytesseract
+
+        version = str(pytesseract.get_tesseract_version())
+    except Exception as exc:  # noqa: BLE001
+        raise EngineError(
+            "找不到 Tesseract OCR 引擎：请安装 tesseract-ocr 与 tesseract-ocr-chi-sim（make setup 会安装）"
+        ) from exc
+    return f"tesseract-{version}"
+
+
+def check_languages(lang: str) -> None:
+    """Fail the run early, with the package to install, if a language is missing."""
+    import pytesseract
+
+    have = set(pytesseract.get_languages(config=""))
+    missing = [part for part in lang.split("+") if part not in have]
+    if missing:
+        raise EngineError(
+            f"Tesseract 缺少语言包 {missing}：请安装 tesseract-ocr-chi-sim（Debian: apt-get install "
+            "tesseract-ocr-chi-sim tesseract-ocr-osd）"
+        )
+
+
+def _run(func, *args, timeout: float, **kwargs):
+    env_before = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        return func(*args, timeout=timeout, **kwargs)
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrTimeout(f"Tesseract timed out after {timeout:.0f} s") from exc
+        raise
+    except subprocess.SubprocessError as exc:  # pragma: no cover - defensive
+        raise OcrTimeout(str(exc)) from exc
+    finally:
+        if env_before is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = env_before
+
+
+def ocr_lines(
+    image: np.ndarray,
+    *,
+    lang: str,
+    timeout: float,
+    dpi: int = 300,
+    psm: int = 3,
+    offset: tuple[float, float] = (0.0, 0.0),
+    scale: float = 1.0,
+) -> list[Line]:
+    """OCR an image into lines of words with boxes and confidences (0..1).
+
+    ``scale``/``offset`` map the image's pixels back to page pixels, for callers that
+    OCR a resized crop.
+    """
+    import pytesseract
+
+    config = f"--psm {psm} --dpi {dpi} -c preserve_interword_spaces=1"
+    data = _run(
+        pytesseract.image_to_data,
+        _to_rgb(image),
+        lang=lang,
+        config=config,
+        output_type=pytesseract.Output.DICT,
+        timeout=timeout,
+    )
+    groups: dict[tuple[int, int, int], list[Word]] = {}
+    order: list[tuple[int, int, int]] = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        x0 = data["left"][i] * scale + offset[0]
+        y0 = data["top"][i] * scale + offset[1]
+        x1 = (data["left"][i] + data["width"][i]) * scale + offset[0]
+        y1 = (data["top"][i] + data["height"][i]) * scale + offset[1]
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(Word(text=text, bbox=(x0, y0, x1, y1), conf=max(0.0, conf) / 100.0))
+    return [make_line(groups[key], block=key[0]) for key in order]
+
+
+def make_line(words: list[Word], *, block: int = 0) -> Line:
+    """A Line from words in reading order; CJK neighbours are joined without a space."""
+    text = ""
+    for word in words:
+        if text and not (_CJK.search(text[-1]) or _CJK.search(word.text[0])):
+            text += " "
+        text += word.text
+    x0 = min(w.bbox[0] for w in words)
+    y0 = min(w.bbox[1] for w in words)
+    x1 = max(w.bbox[2] for w in words)
+    y1 = max(w.bbox[3] for w in words)
+    weights = [max(1, len(w.text)) for w in words]
+    conf = sum(w.conf * n for w, n in zip(words, weights)) / sum(weights)
+    return Line(text=text, bbox=(x0, y0, x1, y1), conf=conf, words=words, block=block)
+
+
+def osd_rotation(image: np.ndarray, *, timeout: float) -> tuple[int, float] | None:
+    """Tesseract's orientation guess: (degrees to rotate clockwise, confidence), or None."""
+    import pytesseract
+
+    try:
+        out = _run(pytesseract.image_to_osd, _to_rgb(image), config="--psm 0", timeout=timeout)
+    except (pytesseract.TesseractError, OcrTimeout):
+        return None
+    rotate = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if not rotate:
+        return None
+    return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
+
+
+def mean_confidence(image: np.ndarray, *, lang: str, timeout: float, psm: int = 6) -> float:
+    """Mean word confidence of a quick OCR pass; used to compare candidate orientations."""
+    lines = ocr_lines(image, lang=lang, timeout=timeout, psm=psm)
+    words = [w for line in lines for w in line.words if _CJK.search(w.text) or w.text.isalnum()]
+    if not words:
+        return 0.0
+    return sum(w.conf for w in words) / len(words) * min(1.0, len(words) / 20)
+
+
+def _to_rgb(image: np.ndarray):
+    from PIL import Image
+
+    if image.ndim == 2:
+        return Image.fromarray(image)
+    return Image.fromarray(image[:, :, ::-1])

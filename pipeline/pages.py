@@ -1,0 +1,219 @@
+"""Reading one page: its text (text layer or OCR) and its seals, cached by content.
+
+The page is the unit of work and of provenance. ``read_page`` depends only on the file's
+bytes, the page number and the engine settings, so its result is cached under a key made
+of exactly those (never a path or a run id): an unchanged or resubmitted file is not read
+again, and the cache survives restarts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline import geometry, ocr, render
+from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
+from pipeline.settings import Settings
+from pipeline.textlayer import read_text_layer
+
+log = logging.getLogger(__name__)
+
+# Bump when the way a page is read changes, so cached results of the old way are not reused.
+READER_VERSION = "pages-3"
+PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
+
+PageTask = tuple[SourceFile, int]
+PageMapper = Callable[[Submission, list[PageTask], Settings], list[PageResult]]
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def cache_key(sf: SourceFile, page_no: int, settings: Settings) -> str:
+    parts = [sf.sha256, str(page_no), str(settings.dpi), settings.ocr_lang, str(settings.ocr_psm),
+             ocr.engine_version(), READER_VERSION, _seal_version()]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _cache_paths(key: str, settings: Settings) -> tuple[Path, Path]:
+    folder = settings.cache_dir / "pages" / key[:2]
+    return folder / f"{key}.json", folder / f"{key}.jpg"
+
+
+def _load_cached(key: str, settings: Settings) -> PageResult | None:
+    json_path, jpg_path = _cache_paths(key, settings)
+    if not json_path.exists():
+        return None
+    try:
+        result = PageResult.model_validate_json(json_path.read_text("utf-8"))
+    except ValueError:
+        log.warning("ignoring unreadable cache entry %s", json_path)
+        return None
+    page = result.page.model_copy(update={"image": str(jpg_path) if jpg_path.exists() else None})
+    return result.model_copy(update={"page": page, "cached": True})
+
+
+def _store(key: str, result: PageResult, preview: np.ndarray | None, settings: Settings) -> PageResult:
+    json_path, jpg_path = _cache_paths(key, settings)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    if preview is not None:
+        cv2.imwrite(str(jpg_path), preview, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    page = result.page.model_copy(update={"image": str(jpg_path) if preview is not None else None})
+    result = result.model_copy(update={"page": page})
+    if page.error is None:  # failures are retried next time, not remembered
+        tmp = json_path.with_suffix(".tmp")
+        tmp.write_text(result.model_dump_json(), "utf-8")
+        tmp.replace(json_path)
+    return result
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_page(submission: Submission, sf: SourceFile, page_no: int, settings: Settings) -> PageResult:
+    """Text and seals of one page; a failure degrades this page only (Page.error)."""
+    key = cache_key(sf, page_no, settings)
+    if settings.cache:
+        cached = _load_cached(key, settings)
+        if cached is not None:
+            return cached
+    started = time.perf_counter()
+    path = Path(submission.root) / sf.path
+    try:
+        page, image = _read(path, sf, page_no, settings)
+        seals = _seals(image, page_no, settings)
+        preview = _preview(image)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop the submission
+        log.warning("page %s#%d could not be read: %s", sf.path, page_no, exc)
+        page = Page(file=sf.path, number=page_no, width=0, height=0, dpi=settings.dpi,
+                    source=TextSource.ocr, mean_conf=0.0, error=f"{type(exc).__name__}: {exc}")
+        seals, preview = [], None
+    result = PageResult(page=page, seals=seals, seconds=round(time.perf_counter() - started, 3))
+    if not settings.cache:
+        return result
+    return _store(key, result, preview, settings)
+
+
+def _read(path: Path, sf: SourceFile, page_no: int, settings: Settings) -> tuple[Page, np.ndarray]:
+    dpi = settings.dpi
+    image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
+    if sf.media_type == MediaType.pdf:
+        layer = read_text_layer(path, page_no, dpi=dpi)
+        if layer.usable:
+            h, w = image.shape[:2]
+            page = Page(file=sf.path, number=page_no, width=w, height=h, dpi=dpi,
+                        source=TextSource.text_layer, mean_conf=1.0, lines=layer.lines)
+            return page, image
+        log.debug("%s#%d: OCR instead of text layer (%s)", sf.path, page_no, layer.reason)
+    else:
+        image = _normalise_resolution(image, render.image_dpi(path, page_no), dpi)
+
+    rotation = geometry.upright_rotation(image, lang=settings.ocr_lang, timeout=settings.ocr_timeout)
+    image = geometry.rotate_quarter(image, rotation)
+    skew = geometry.estimate_skew(image)
+    image = geometry.deskew(image, skew)
+    body = _remove_seal_ink(image)
+    lines = ocr.ocr_lines(body, lang=settings.ocr_lang, timeout=settings.ocr_timeout, dpi=dpi,
+                          psm=settings.ocr_psm)
+    h, w = image.shape[:2]
+    weights = [(word.conf, len(word.text)) for line in lines for word in line.words]
+    total = sum(n for _, n in weights)
+    mean_conf = sum(c * n for c, n in weights) / total if total else 0.0
+    page = Page(file=sf.path, number=page_no, width=w, height=h, dpi=dpi, source=TextSource.ocr,
+                rotation=rotation, skew=skew, mean_conf=round(mean_conf, 4), lines=lines)
+    return page, image
+
+
+def _normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:
+    """Scale a raster page to ``dpi`` so every box in a report is in one unit.
+
+    Declared dpi is trusted when plausible; otherwise it is estimated from the page's
+    shorter side as A4 (210 mm), which is what nearly every submitted page is.
+    """
+    h, w = image.shape[:2]
+    source_dpi = declared or (min(h, w) / (210 / 25.4))
+    scale = dpi / source_dpi
+    if 0.9 < scale < 1.1:
+        return image
+    scale = min(scale, 3.0)
+    interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    return cv2.resize(image, (int(w * scale), int(h * scale)), interpolation=interp)
+
+
+def _remove_seal_ink(image: np.ndarray) -> np.ndarray:
+    try:
+        from pipeline.ink import remove_red
+    except ImportError:
+        return image
+    return remove_red(image)
+
+
+def _seal_version() -> str:
+    try:
+        from extractors import seals
+
+        return str(getattr(seals, "VERSION", "seals-1"))
+    except ImportError:
+        return "no-seals"
+
+
+def _seals(image: np.ndarray, page_no: int, settings: Settings) -> list[Seal]:
+    try:
+        from extractors.seals import detect_seals, read_seal
+    except ImportError:
+        return []
+    found = detect_seals(image, page=page_no)
+    out = []
+    for seal in found:
+        try:
+            out.append(read_seal(image, seal, timeout=min(30.0, settings.ocr_timeout)))
+        except Exception as exc:  # noqa: BLE001 - an unreadable ring is an unknown owner
+            log.info("seal on page %d unreadable: %s", page_no, exc)
+            out.append(seal)
+    return out
+
+
+def _preview(image: np.ndarray) -> np.ndarray:
+    h, w = image.shape[:2]
+    if w <= PREVIEW_WIDTH:
+        return image
+    scale = PREVIEW_WIDTH / w
+    return cv2.resize(image, (PREVIEW_WIDTH, int(h * scale)), interpolation=cv2.INTER_AREA)
+
+
+# --------------------------------------------------------------------------- many pages
+
+
+def page_tasks(submission: Submission) -> list[PageTask]:
+    return [(sf, n) for sf in submission.files if sf.problem is None
+            for n in range(1, sf.page_count + 1)]
+
+
+def read_pages_threaded(
+    submission: Submission,
+    tasks: list[PageTask],
+    settings: Settings,
+    *,
+    on_done: Callable[[PageResult], None] | None = None,
+) -> list[PageResult]:
+    """Read pages with a thread per core: Tesseract runs as a child process, so threads
+    keep both cores busy without the cost of pickling images between processes."""
+    results: list[PageResult | None] = [None] * len(tasks)
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        futures = {pool.submit(read_page, submission, sf, n, settings): i
+                   for i, (sf, n) in enumerate(tasks)}
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            if on_done:
+                on_done(results[index])
+    return [r for r in results if r is not None]
+

@@ -1,0 +1,92 @@
+"""Pixels of a page, whatever the container: the one place that turns files into images.
+
+PDF pages are rendered with pypdfium2 at the requested dpi; image files keep their own
+pixel grid (re-sampling a scan only loses detail), with EXIF orientation applied because
+phone photos store "rotate me" as a tag rather than in the pixels.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from pipeline.models import MediaType
+
+Image.MAX_IMAGE_PIXELS = 120_000_000  # a 300 dpi A0 poster is ~140 MP; bigger is hostile
+
+# pdfium is not thread-safe: one document at a time per process.
+_PDFIUM_LOCK = threading.Lock()
+
+IMAGE_TYPES = {MediaType.jpeg, MediaType.png, MediaType.tiff, MediaType.bmp, MediaType.webp}
+
+
+def page_count(path: Path, media_type: MediaType, password: str | None = None) -> int:
+    if media_type == MediaType.pdf:
+        import pypdfium2 as pdfium
+
+        with _PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path), password=password)
+            try:
+                return len(pdf)
+            finally:
+                pdf.close()
+    with Image.open(path) as im:
+        return getattr(im, "n_frames", 1)
+
+
+def image_dpi(path: Path, page_no: int = 1) -> int | None:
+    """The dpi an image file declares, if plausible (many phones write 72 regardless)."""
+    with Image.open(path) as im:
+        if page_no > 1:
+            im.seek(page_no - 1)
+        dpi = im.info.get("dpi")
+    if not dpi:
+        return None
+    value = int(round(float(dpi[0])))
+    return value if 100 <= value <= 1200 else None
+
+
+def page_image(path: Path, media_type: MediaType, page_no: int, dpi: int = 300) -> np.ndarray:
+    """The page as a BGR uint8 array (OpenCV's convention)."""
+    if media_type == MediaType.pdf:
+        return _pdf_page(path, page_no, dpi)
+    if MediaType(media_type) in IMAGE_TYPES:
+        return _image_page(path, page_no)
+    raise ValueError(f"cannot render {media_type}")
+
+
+def _pdf_page(path: Path, page_no: int, dpi: int) -> np.ndarray:
+    import pypdfium2 as pdfium
+
+    with _PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            page = pdf[page_no - 1]
+            bitmap = page.render(scale=dpi / 72, grayscale=False)
+            pil = bitmap.to_pil().convert("RGB")
+            page.close()
+        finally:
+            pdf.close()
+    return _pil_to_bgr(pil)
+
+
+def _image_page(path: Path, page_no: int) -> np.ndarray:
+    with Image.open(path) as im:
+        if page_no > 1:
+            im.seek(page_no - 1)
+        frame = im.copy()
+    if page_no == 1:
+        frame = ImageOps.exif_transpose(frame)
+    if frame.mode in ("RGBA", "LA", "P"):
+        frame = frame.convert("RGBA")
+        background = Image.new("RGBA", frame.size, (255, 255, 255, 255))
+        frame = Image.alpha_composite(background, frame)
+    return _pil_to_bgr(frame.convert("RGB"))
+
+
+def _pil_to_bgr(pil: Image.Image) -> np.ndarray:
+    rgb = np.asarray(pil, dtype=np.uint8)
+    return np.ascontiguousarray(rgb[:, :, ::-1])

@@ -1,0 +1,108 @@
+"""Ingest: kinds by content, hostile and broken files become problems, originals untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import SubmissionNotFound, UnsafeArchive
+from pipeline.ingest import ingest
+from pipeline.models import MediaType
+from tests import docmaker
+
+
+def _tree_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture()
+def messy(tmp_path) -> Path:
+    root = tmp_path / "申报材料"
+    root.mkdir()
+    docmaker.text_pdf(root / "license.pdf", [docmaker.LICENSE])
+    # a JPEG that says it is a PDF: read by content, not a finding
+    docmaker.page_image(docmaker.CREDIT).save(root / "credit.pdf", format="JPEG")
+    (root / "empty.pdf").write_bytes(b"")
+    (root / "truncated.pdf").write_bytes((root / "license.pdf").read_bytes()[:300])
+    docmaker.text_pdf(root / "locked.pdf", [["加密"]], user_password="secret")
+    docmaker.text_pdf(root / "owner_only.pdf", [docmaker.LICENSE], owner_password="perm")
+    with zipfile.ZipFile(root / "form.docx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    (root / "notes.ofd").write_bytes(b"PK\x03\x04" + b"\0" * 26 + b"OFD.xml")
+    buf = io.BytesIO()
+    docmaker.page_image(["第一页"], size=(600, 800)).save(buf, format="PNG")
+    head = buf.getvalue()
+    (root / "cut.png").write_bytes(head[: len(head) // 3])
+    frames = [docmaker.page_image([t], size=(620, 877)) for t in ("第一页", "第二页", "第三页")]
+    frames[0].save(root / "multi.tiff", save_all=True, append_images=frames[1:])
+    return root
+
+
+def test_kinds_come_from_content_and_problems_are_named(messy, settings):
+    before = _tree_digest(messy)
+    sub = ingest(messy, settings)
+    files = {f.path: f for f in sub.files}
+    assert files["license.pdf"].media_type == MediaType.pdf and files["license.pdf"].problem is None
+    assert files["credit.pdf"].media_type == MediaType.jpeg and files["credit.pdf"].problem is None
+    assert files["owner_only.pdf"].problem is None and files["owner_only.pdf"].page_count == 1
+    assert files["multi.tiff"].page_count == 3
+    assert files["empty.pdf"].problem_kind == "empty"
+    assert files["truncated.pdf"].problem_kind == "corrupt"
+    assert files["locked.pdf"].problem_kind == "encrypted"
+    assert "PDF" in files["form.docx"].problem and files["form.docx"].problem_kind == "unsupported"
+    assert "OFD" in files["notes.ofd"].problem
+    assert files["cut.png"].problem_kind == "corrupt"
+    assert _tree_digest(messy) == before, "submitted files must never be modified"
+
+
+def test_zip_is_unpacked_safely(tmp_path, settings):
+    archive = tmp_path / "APP-2026-001.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../evil.txt", "escape")
+        z.writestr("/abs/evil2.txt", "escape")
+        z.writestr("材料/营业执照.pdf", docmaker.text_pdf(tmp_path / "l.pdf", [docmaker.LICENSE]).read_bytes())
+        z.writestr("__MACOSX/._x.pdf", "junk")
+    sub = ingest(archive, settings)
+    assert sub.name == "APP-2026-001"
+    assert [f.path for f in sub.files] == ["材料/营业执照.pdf"]
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_gbk_member_names_are_decoded(tmp_path, settings):
+    archive = tmp_path / "gbk.zip"
+    gbk = "营业执照.pdf".encode("gbk")
+    placeholder = b"X" * (len(gbk) - 4) + b".pdf"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(placeholder.decode(), docmaker.text_pdf(tmp_path / "l.pdf", [docmaker.LICENSE]).read_bytes())
+    # what Chinese Windows tools write: GBK bytes, no UTF-8 flag (same length, offsets hold)
+    archive.write_bytes(archive.read_bytes().replace(placeholder, gbk))
+    assert [f.path for f in ingest(archive, settings).files] == ["营业执照.pdf"]
+
+
+def test_submission_identity_is_content(tmp_path, settings):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        root.mkdir()
+        docmaker.text_pdf(root / "x.pdf", [docmaker.LICENSE])
+    assert ingest(a, settings).sha256 == ingest(b, settings).sha256
+    docmaker.text_pdf(b / "x.pdf", [docmaker.CREDIT])
+    assert ingest(a, settings).sha256 != ingest(b, settings).sha256
+
+
+def test_missing_or_wrong_submission_is_an_error(tmp_path, settings):
+    with pytest.raises(SubmissionNotFound):
+        ingest(tmp_path / "nope", settings)
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(SubmissionNotFound):
+        ingest(tmp_path / "file.txt", settings)
+    assert SubmissionNotFound.exit_code == 2 and UnsafeArchive.exit_code == 2

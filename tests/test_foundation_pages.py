@@ -1,0 +1,113 @@
+"""Page reading: text layer when real, OCR otherwise, upright and cached by content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import ingest
+from pipeline.models import TextSource
+from pipeline.pages import page_tasks, read_page, read_pages_threaded
+from pipeline.settings import Settings
+from tests import docmaker
+
+
+def _read_all(root: Path, settings: Settings):
+    sub = ingest(root, settings)
+    results = read_pages_threaded(sub, page_tasks(sub), settings)
+    return sub, {(r.page.file, r.page.number): r for r in results}
+
+
+def test_born_digital_pdf_uses_its_text_layer(tmp_path, settings):
+    docmaker.text_pdf(tmp_path / "a.pdf", [docmaker.LICENSE, docmaker.CREDIT])
+    _, pages = _read_all(tmp_path, settings)
+    first = pages[("a.pdf", 1)].page
+    assert first.source == TextSource.text_layer
+    assert first.dpi == 300 and abs(first.width - 2480) <= 1
+    text = first.text.replace(" ", "").replace("\u3000", "")
+    assert "91310117MA1FL3KX26" in text and "上海松江智算科技有限公司" in text
+    # boxes are in 300-dpi pixels: the title sits in the top tenth of the page
+    title = first.lines[0]
+    assert title.text == "营业执照" and title.bbox[1] < first.height * 0.1
+    assert "信用中国" in pages[("a.pdf", 2)].page.text
+
+
+def test_invisible_text_over_a_scan_is_not_trusted(tmp_path, settings):
+    """A scanner's own OCR layer of poor quality: we OCR the image instead."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = docmaker.page_image(docmaker.LICENSE)
+    c = canvas.Canvas(str(tmp_path / "scan.pdf"), pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    text = c.beginText(72, 700)
+    text.setTextRenderMode(3)
+    text.setFont("Helvetica", 12)
+    text.textLine("~~ ||| ?? #@ ¤¤ ¦¦ ¬¬ ^^ `` ~~ ||| ?? ¤¤ ¦¦ ¬¬")
+    c.drawText(text)
+    c.save()
+    _, pages = _read_all(tmp_path, settings)
+    page = pages[("scan.pdf", 1)].page
+    assert page.source == TextSource.ocr
+    assert "营业执照" in page.text.replace(" ", "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_rotated_scans_are_turned_upright(tmp_path, settings, angle):
+    image = docmaker.page_image(docmaker.CREDIT).rotate(-angle, expand=True)  # clockwise
+    image.save(tmp_path / "scan.jpg", dpi=(300, 300), quality=85)
+    _, pages = _read_all(tmp_path, settings)
+    page = pages[("scan.jpg", 1)].page
+    assert (angle + page.rotation) % 360 == 0, page.rotation
+    assert page.width < page.height
+    text = page.text.replace(" ", "")
+    from rapidfuzz import fuzz
+
+    for expected in ("企业信用信息报告", "上海松江智算科技有限公司", "三、经营异常名录", "2026年06月20日"):
+        assert fuzz.partial_ratio(expected, text) >= 85, expected  # a misread character is allowed
+    assert page.mean_conf > 0.7
+
+
+@pytest.mark.slow
+def test_skewed_low_resolution_photo_is_deskewed_and_rescaled(tmp_path, settings):
+    image = docmaker.page_image(docmaker.LICENSE).rotate(2.5, expand=False, fillcolor="white")
+    image = image.resize((1240, 1754))  # 150 dpi, no dpi tag: estimated from the A4 width
+    image.save(tmp_path / "photo.png")
+    _, pages = _read_all(tmp_path, settings)
+    page = pages[("photo.png", 1)].page
+    assert abs(page.skew + 2.5) <= 0.5, page.skew
+    assert abs(page.width - 2480) < 30  # rescaled to the report's 300 dpi grid
+    text = page.text.replace(" ", "")
+    assert "上海市松江区九亭镇" in text and "北路218号" in text
+
+
+def test_cache_is_keyed_by_content_not_path(tmp_path, data_dir):
+    settings = Settings(data_dir=data_dir / "cache-test")
+    a = tmp_path / "a"
+    a.mkdir()
+    docmaker.text_pdf(a / "x.pdf", [docmaker.LICENSE])
+    sub = ingest(a, settings)
+    sf = sub.files[0]
+    first = read_page(sub, sf, 1, settings)
+    assert not first.cached
+    b = tmp_path / "b"
+    b.mkdir()
+    (b / "renamed.pdf").write_bytes((a / "x.pdf").read_bytes())
+    sub_b = ingest(b, settings)
+    again = read_page(sub_b, sub_b.files[0], 1, settings)
+    assert again.cached and again.page.text == first.page.text
+    docmaker.text_pdf(b / "renamed.pdf", [docmaker.CREDIT])
+    sub_c = ingest(b, settings)
+    assert not read_page(sub_c, sub_c.files[0], 1, settings).cached
+
+
+def test_a_failing_page_degrades_only_that_page(tmp_path, data_dir):
+    settings = Settings(data_dir=data_dir / "timeout-test", ocr_timeout=0.001, cache=False)
+    docmaker.page_image(docmaker.LICENSE).save(tmp_path / "scan.png")
+    docmaker.text_pdf(tmp_path / "a.pdf", [docmaker.CREDIT])
+    _, pages = _read_all(tmp_path, settings)
+    assert pages[("scan.png", 1)].page.error  # OCR could not finish in time
+    assert pages[("a.pdf", 1)].page.error is None

@@ -1,0 +1,133 @@
+"""Who the applicant is, decided once from all documents.
+
+The business license is the registration record, so its name and USCC win; the
+application form comes next, then the most frequent value elsewhere. Every document
+that disagrees is then named by the identity rules, never averaged away. A name_change
+document links an old name to a new one; the applicant's name is the newest name in the
+chain that starts at the decided one, and every name in the chain is legitimate.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pipeline.models import Applicant, Category, DocType, Document, Evidence, Field
+from pipeline.policy import Policy
+from stdnum.cn import uscc as uscc_std
+
+from validators.base import Identity
+from validators.names import norm_name, norm_uscc
+
+_PRIORITY = (DocType.business_license.value, DocType.application_form.value)
+
+
+def _trusted(doc: Document, name: str, policy: Policy) -> Field | None:
+    fld = doc.fields.get(name)
+    if fld is None or fld.value in (None, "") or fld.confidence < policy.ocr.field_min_confidence:
+        return None
+    return fld
+
+
+def _ordered(evidence: Evidence) -> list[Document]:
+    def rank(doc: Document) -> int:
+        dt_ = DocType(doc.doc_type).value
+        return _PRIORITY.index(dt_) if dt_ in _PRIORITY else len(_PRIORITY)
+
+    return sorted(evidence.documents, key=rank)  # stable: file order within a rank
+
+
+def _decide(
+    evidence: Evidence, policy: Policy, field: str, norm, ok=lambda v: True
+) -> tuple[str | None, Document | None]:
+    docs = [
+        (d, f)
+        for d in _ordered(evidence)
+        if DocType(d.doc_type).value != DocType.name_change.value
+        and (f := _trusted(d, field, policy)) is not None
+        and norm(f.value)
+    ]
+    for doc, fld in docs:
+        if DocType(doc.doc_type).value in _PRIORITY and ok(norm(fld.value)):
+            return str(fld.value).strip(), doc
+    counts = Counter(norm(f.value) for _, f in docs if ok(norm(f.value)))
+    if counts:
+        best = counts.most_common(1)[0][0]
+        for doc, fld in docs:
+            if norm(fld.value) == best:
+                return str(fld.value).strip(), doc
+    if docs:  # nothing passes ``ok``: still name the applicant by the best source
+        return str(docs[0][1].value).strip(), docs[0][0]
+    return None, None
+
+
+def name_links(evidence: Evidence, policy: Policy) -> dict[str, str]:
+    """old name -> new name (normalised), from every name_change document."""
+    links: dict[str, str] = {}
+    for doc in evidence.documents:
+        if DocType(doc.doc_type).value != DocType.name_change.value:
+            continue
+        old, new = _trusted(doc, "old_name", policy), _trusted(doc, "new_name", policy)
+        if old is not None and new is not None and norm_name(old.value) != norm_name(new.value):
+            links[norm_name(old.value)] = norm_name(new.value)
+    return links
+
+
+def _raw_names(evidence: Evidence, policy: Policy) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for doc in evidence.documents:
+        for key in ("applicant_name", "old_name", "new_name"):
+            fld = _trusted(doc, key, policy)
+            if fld is not None:
+                out.setdefault(norm_name(fld.value), str(fld.value).strip())
+    return out
+
+
+def decide_identity(evidence: Evidence, policy: Policy) -> Identity:
+    name, name_doc = _decide(evidence, policy, "applicant_name", norm_name)
+    uscc, uscc_doc = _decide(
+        evidence, policy, "uscc", norm_uscc, ok=lambda v: uscc_std.is_valid(v)
+    )
+    linked: set[str] = set()
+    if name is not None:
+        links = name_links(evidence, policy)
+        backward: dict[str, list[str]] = {}
+        for old, new in links.items():
+            backward.setdefault(new, []).append(old)
+        current = norm_name(name)
+        linked.add(current)
+        while current in links and links[current] not in linked:  # forward to the newest
+            current = links[current]
+            linked.add(current)
+        stack = list(linked)
+        while stack:  # and back through every older name
+            for old in backward.get(stack.pop(), []):
+                if old not in linked:
+                    linked.add(old)
+                    stack.append(old)
+        newest = current
+        if newest != norm_name(name):
+            name = _raw_names(evidence, policy).get(newest, name)
+    return Identity(
+        applicant=Applicant(name=name, uscc=norm_uscc(uscc) if uscc else None),
+        name_source=name_doc,
+        uscc_source=uscc_doc,
+        linked_names=frozenset(linked),
+    )
+
+
+def decide_category(
+    evidence: Evidence, policy: Policy
+) -> tuple[Category | None, Document | None, Field | None]:
+    """The category declared on the application form (code or its Chinese name)."""
+    forms = [d for d in evidence.documents if DocType(d.doc_type).value == "application_form"]
+    by_zh = {norm_name(c.zh): Category(k) for k, c in policy.categories.items()}
+    for doc in forms:
+        fld = _trusted(doc, "category", policy)
+        if fld is None:
+            continue
+        value = str(fld.value).strip()
+        if value in {c.value for c in Category}:
+            return Category(value), doc, fld
+        if norm_name(value) in by_zh:
+            return by_zh[norm_name(value)], doc, fld
+    return None, (forms[0] if forms else None), None

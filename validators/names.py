@@ -1,0 +1,44 @@
+"""Comparing company names as a reviewer would: same name despite width, spaces, script.
+
+Only presentation differences are removed (full/half-width brackets, spaces, traditional
+characters); a different character is a different name, because a one-character
+difference (科技 vs 信息) is exactly the kind of error the NAME_MISMATCH rule exists for.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_DROP = re.compile(r"[\s\u3000·•・]")
+
+
+@functools.cache
+def _t2s():
+    import opencc  # local: building the converter reads its dictionaries
+
+    return opencc.OpenCC("t2s")
+
+
+def norm_name(name: str | None) -> str:
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKC", str(name))  # （） -> (), full-width letters
+    text = _DROP.sub("", text)
+    return _t2s().convert(text)
+
+
+def norm_uscc(code: str | None) -> str:
+    if not code:
+        return ""
+    return re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(code))).upper()
+
+
+def contains_any(text: str | None, needles: list[str]) -> str | None:
+    """The first needle found in the normalised text, or None."""
+    hay = norm_name(text)
+    for needle in needles:
+        if needle and norm_name(needle) in hay:
+            return needle
+    return None

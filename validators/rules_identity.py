@@ -1,0 +1,102 @@
+"""Identity rules: every USCC well-formed, every document naming the same applicant."""
+
+from __future__ import annotations
+
+from pipeline.models import DocType, Finding, FindingCode
+from stdnum.cn import uscc as uscc_std
+
+from validators.base import RuleContext, doc_label, finding, side, trusted
+from validators.base import rule
+from validators.names import norm_name, norm_uscc
+
+
+@rule(FindingCode.USCC_INVALID)
+def uscc_invalid(ctx: RuleContext) -> list[Finding]:
+    out = []
+    for doc in ctx.evidence.documents:
+        fld = trusted(ctx, doc, "uscc")
+        if fld is None:
+            continue
+        code = norm_uscc(fld.value)
+        if uscc_std.is_valid(code):
+            continue
+        out.append(
+            finding(
+                ctx,
+                FindingCode.USCC_INVALID,
+                f"{doc_label(doc)}中的统一社会信用代码“{fld.value}”未通过GB 32100-2015校验"
+                "（长度、字符或校验位错误）",
+                subject="uscc",
+                doc=doc,
+                found=side("统一社会信用代码", fld.value, doc=doc, fld=fld),
+                expected=side("规则", "GB 32100-2015 校验位", source="GB 32100-2015"),
+            )
+        )
+    return out
+
+
+def _source_side(ctx: RuleContext, label: str, key: str) -> dict:
+    src = ctx.identity.name_source if key == "applicant_name" else ctx.identity.uscc_source
+    value = ctx.identity.applicant.name if key == "applicant_name" else ctx.identity.applicant.uscc
+    if src is None:
+        return side(label, value, source="decided")
+    return side(label, value, doc=src, fld=src.fields.get(key))
+
+
+@rule(FindingCode.USCC_MISMATCH)
+def uscc_mismatch(ctx: RuleContext) -> list[Finding]:
+    decided = ctx.identity.applicant.uscc
+    if not decided:
+        return []
+    src = ctx.identity.uscc_source
+    out = []
+    for doc in ctx.evidence.documents:
+        fld = trusted(ctx, doc, "uscc")
+        if fld is None or doc is src:
+            continue
+        code = norm_uscc(fld.value)
+        if code == decided or not uscc_std.is_valid(code):
+            continue  # an invalid code is USCC_INVALID already: one cause, one finding
+        where = doc_label(src) if src is not None else "其它材料"
+        out.append(
+            finding(
+                ctx,
+                FindingCode.USCC_MISMATCH,
+                f"{doc_label(doc)}中的统一社会信用代码“{fld.value}”与{where}中的“{decided}”不一致",
+                subject="uscc",
+                doc=doc,
+                found=side("统一社会信用代码", fld.value, doc=doc, fld=fld),
+                expected=_source_side(ctx, "申请单位统一社会信用代码", "uscc"),
+            )
+        )
+    return out
+
+
+@rule(FindingCode.NAME_MISMATCH)
+def name_mismatch(ctx: RuleContext) -> list[Finding]:
+    decided = ctx.identity.applicant.name
+    if not decided:
+        return []
+    ok = set(ctx.identity.linked_names) | {norm_name(decided)}
+    src = ctx.identity.name_source
+    out = []
+    for doc in ctx.evidence.documents:
+        if DocType(doc.doc_type) is DocType.name_change:
+            continue  # it names the old company on purpose
+        fld = trusted(ctx, doc, "applicant_name")
+        if fld is None or norm_name(fld.value) in ok:
+            continue
+        where = doc_label(src) if src is not None else "其它材料"
+        out.append(
+            finding(
+                ctx,
+                FindingCode.NAME_MISMATCH,
+                f"{doc_label(doc)}中的单位名称“{fld.value}”与{where}中的“{decided}”不一致，"
+                "且无企业名称变更材料将二者关联",
+                subject="applicant_name",
+                doc=doc,
+                found=side("单位名称", fld.value, doc=doc, fld=fld),
+                expected=_source_side(ctx, "申请单位名称", "applicant_name"),
+            )
+        )
+    return out
