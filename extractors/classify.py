@@ -11,6 +11,7 @@ because Tesseract rarely reads a whole title right.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -21,6 +22,12 @@ from rapidfuzz import fuzz
 from extractors.normalize.text import fold
 from pipeline.errors import DataFileError
 from pipeline.models import Document, DocType, Page
+
+
+# "1." "(一)" "一、" "第三条" ... : an item of a list (e.g. attachments), never a title
+_ENUMERATED = re.compile(r"^(\(?[0-9一二三四五六七八九十]+[)、.．:]|[0-9]+\s|第[一二三四五六七八九十0-9]+[条章节])")
+# what official titles carry after the type: (征求意见稿), (副本), a year ...
+_TRAILER = re.compile(r"(\([^)]{0,8}\)|\[[^\]]{0,8}\]|[:：。.])+$")
 
 
 class _Weights(BaseModel):
@@ -83,21 +90,26 @@ def score_page(page: Page, *, file_name: str = "") -> PageScore:
     top_limit = page.height * w.title_top_fraction if page.height else float("inf")
     name = fold(PurePosixPath(file_name).stem).lower()
     scores: dict[DocType, float] = {}
-    titled: tuple[DocType, float] | None = None
+    titled: tuple[DocType, float] | None = None  # (type, y of its title line): topmost wins
+    candidates = [(text, bbox) for text, bbox in lines
+                  if bbox[1] <= top_limit and not _ENUMERATED.match(text)]
     for doc_type, spec in signals.doc_types.items():
         score = 0.0
-        title_hit = 0.0
+        title_hit, title_y = 0.0, float("inf")
         for title in spec.titles:
-            for text, bbox in lines:
-                if bbox[1] > top_limit or len(text) > len(title) + w.title_max_extra_chars:
+            for text, bbox in candidates:
+                core = _TRAILER.sub("", text)
+                if len(core) > len(title) + w.title_max_extra_chars and not core.endswith(title):
                     continue
-                similarity = _title_similarity(title, text)
+                similarity = _title_similarity(title, core)
                 if similarity >= 0.85:
-                    title_hit = max(title_hit, w.title_line * similarity * min(1.0, len(title) / 4))
+                    hit = w.title_line * similarity * min(1.0, len(title) / 4)
+                    if hit > title_hit:
+                        title_hit, title_y = hit, bbox[1]
         if title_hit:
             score += title_hit
-            if titled is None or title_hit > titled[1]:
-                titled = (doc_type, title_hit)
+            if titled is None or title_y < titled[1]:
+                titled = (doc_type, title_y)
         elif any(title in full for title in spec.titles):
             score += w.title_anywhere
         hits = sum(1 for keyword in spec.keywords if keyword in full)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline import ocr
 
 
 def rotate_quarter(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -88,32 +87,3 @@ def deskew(image: np.ndarray, angle: float) -> np.ndarray:
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     border = (255, 255, 255) if image.ndim == 3 else 255
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
-
-
-def upright_rotation(image: np.ndarray, *, lang: str, timeout: float) -> int:
-    """Clockwise degrees that make the page upright (0/90/180/270).
-
-    The line profile decides between lying and standing (cheap and reliable); between the
-    two remaining candidates, Tesseract's OSD when it is confident, otherwise the
-    orientation whose quick OCR of the page's middle band reads with higher confidence
-    (OSD is trained mostly on Latin script and is unsure on Chinese pages).
-    """
-    candidates = (90, 270) if lines_are_vertical(image) else (0, 180)
-    small = _shrink(image, 1400)
-    osd = ocr.osd_rotation(small, timeout=timeout)
-    if osd and osd[0] in candidates and osd[1] >= 3.0:
-        return osd[0]
-    scores = {}
-    for degrees in candidates:
-        view = rotate_quarter(small, degrees)
-        h = view.shape[0]
-        band = view[int(h * 0.2): int(h * 0.55)]
-        scores[degrees] = ocr.mean_confidence(band, lang=lang, timeout=timeout)
-    return max(scores, key=scores.get)
-
-
-def _shrink(image: np.ndarray, width: int) -> np.ndarray:
-    if image.shape[1] <= width:
-        return image
-    scale = width / image.shape[1]
-    return cv2.resize(image, (width, int(image.shape[0] * scale)), interpolation=cv2.INTER_AREA)

@@ -133,30 +133,6 @@ def make_line(words: list[Word], *, block: int = 0) -> Line:
     return Line(text=text, bbox=(x0, y0, x1, y1), conf=conf, words=words, block=block)
 
 
-def osd_rotation(image: np.ndarray, *, timeout: float) -> tuple[int, float] | None:
-    """Tesseract's orientation guess: (degrees to rotate clockwise, confidence), or None."""
-    import pytesseract
-
-    try:
-        out = _run(pytesseract.image_to_osd, _to_rgb(image), config="--psm 0", timeout=timeout)
-    except (pytesseract.TesseractError, OcrTimeout):
-        return None
-    rotate = re.search(r"Rotate:\s*(\d+)", out)
-    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
-    if not rotate:
-        return None
-    return int(rotate.group(1)) % 360, float(conf.group(1)) if conf else 0.0
-
-
-def mean_confidence(image: np.ndarray, *, lang: str, timeout: float, psm: int = 6) -> float:
-    """Mean word confidence of a quick OCR pass; used to compare candidate orientations."""
-    lines = ocr_lines(image, lang=lang, timeout=timeout, psm=psm)
-    words = [w for line in lines for w in line.words if _CJK.search(w.text) or w.text.isalnum()]
-    if not words:
-        return 0.0
-    return sum(w.conf for w in words) / len(words) * min(1.0, len(words) / 20)
-
-
 def _to_rgb(image: np.ndarray):
     from PIL import Image
 

@@ -44,6 +44,11 @@ class CategoryPolicy(_Strict):
         return self
 
 
+class IdentityPolicy(_Strict):
+    name_required: list[DocType]
+    uscc_required: list[DocType]
+
+
 class CreditPolicy(_Strict):
     window_years: int = Field(gt=0)
     report_max_age_days: int = Field(ge=0)
@@ -109,6 +114,7 @@ class Policy(_Strict):
     categories: dict[Category, CategoryPolicy]
     required_doc_types_all: list[DocType] = Field(min_length=1)
     applicant_seal_doc_types: list[DocType]
+    identity: IdentityPolicy
     credit: CreditPolicy
     general_model: GeneralModelPolicy
     district: DistrictPolicy

@@ -30,21 +30,20 @@ def credit_bad_record(ctx: RuleContext) -> list[Finding]:
     start = years_before(ctx.as_of, cfg.window_years)  # inclusive: exactly N years is inside
     out: list[Finding] = []
     for doc in ctx.docs(DocType.credit_report):
-        fld = doc.fields.get("records")
-        if fld is None or not isinstance(fld.value, list):
-            need(ctx, doc, "records", out) if fld is None else out.append(
+        fld = need(ctx, doc, "records", out)
+        if fld is None:
+            continue
+        if not isinstance(fld.value, list):
+            out.append(
                 finding(
                     ctx,
                     FindingCode.FIELD_NOT_FOUND,
-                    "《信用中国企业信用信息报告》的记录列表无法解析，未能核验失信记录，请人工核对",
+                    "信用报告的记录列表无法解析，未能核验失信记录，请人工核对",
                     subject="records",
                     doc=doc,
                     field="records",
                 )
             )
-            continue
-        if fld.confidence < ctx.policy.ocr.field_min_confidence:
-            need(ctx, doc, "records", out)
             continue
         for i, rec in enumerate(fld.value):
             if not isinstance(rec, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.models import DocType, Finding, FindingCode
 from stdnum.cn import uscc as uscc_std
 
-from validators.base import RuleContext, doc_label, finding, side, trusted
+from validators.base import RuleContext, doc_label, field_not_found, finding, side, trusted
 from validators.base import rule
 from validators.names import norm_name, norm_uscc
 
@@ -99,4 +99,22 @@ def name_mismatch(ctx: RuleContext) -> list[Finding]:
                 expected=_source_side(ctx, "申请单位名称", "applicant_name"),
             )
         )
+    return out
+
+
+@rule(FindingCode.FIELD_NOT_FOUND)
+def identity_fields(ctx: RuleContext) -> list[Finding]:
+    """A name or USCC that could not be read means the identity checks did not run on it."""
+    cfg = ctx.policy.identity
+    floor = ctx.policy.ocr.field_min_confidence
+    out: list[Finding] = []
+    for doc in ctx.evidence.documents:
+        dt_ = DocType(doc.doc_type)
+        for key, required in (("applicant_name", cfg.name_required), ("uscc", cfg.uscc_required)):
+            fld = doc.fields.get(key)
+            absent = fld is None or fld.value in (None, "")
+            if absent and dt_ in {DocType(d) for d in required}:
+                out.append(field_not_found(ctx, doc, key))
+            elif not absent and fld.confidence < floor:
+                out.append(field_not_found(ctx, doc, key, f"识别置信度过低({fld.confidence:.2f})", fld=fld))
     return out

@@ -1,0 +1,28 @@
+"""The shared benchmark corpus: generated once per (cases, seed), reused by every bench."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fixtures.truth import CaseTruth, load_truth
+
+BENCH_CASES = int(os.environ.get("PRECHECK_BENCH_CASES", "20"))
+BENCH_SEED = int(os.environ.get("PRECHECK_BENCH_SEED", "2026"))
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PRECHECK_DATA_DIR", "var")) / "bench"
+
+
+def corpus(cases: int = BENCH_CASES, seed: int = BENCH_SEED) -> tuple[Path, list[CaseTruth]]:
+    """Generate (once) and load a corpus; the folder name records its parameters."""
+    from fixtures.generate import generate_corpus
+
+    out = data_dir() / f"corpus-{cases}-{seed}"
+    done = out / ".complete"
+    if not done.exists():
+        generate_corpus(out, cases=cases, seed=seed)
+        done.write_text("ok")
+    truths = [load_truth(p) for p in sorted(out.glob("*.truth.json"))]
+    return out, truths

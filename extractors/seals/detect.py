@@ -1,0 +1,348 @@
+"""Finding seals on a page image: red rings first, grey rings (photocopies) by shape.
+
+Works on a copy of the page shrunk to about 1000 px on its long side (a 42 mm seal is still
+~140 px there), which keeps detection near 20 ms a page; boxes are scaled back to the page's
+pixels. Each candidate blob of seal ink is closed, its holes filled, and an ellipse fitted
+to its outer boundary; a blob that is not one ellipse is split at the peaks of its distance
+transform (two seals stamped touching); an ellipse that runs off the page is a partial seal
+(骑缝章). A candidate is kept only when the ring is really there (ink along most of the
+fitted boundary), which is what separates a seal from red headings, lines and logos.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline import ink
+from pipeline.models import DEFAULT_DPI, Seal
+
+WORK_LONG_SIDE = 1000  # px of the long side the page is shrunk to for detection
+MIN_DIAMETER_MM = 18.0
+MAX_DIAMETER_MM = 75.0
+MAX_ASPECT = 1.9
+WORK_MIN_REDNESS = 12.0  # redness floor on the shrunk page (thin faded ink is averaged down)
+MIN_RING_COVERAGE = 0.62  # share of the boundary (on the page) with ink, red seals
+MIN_RING_COVERAGE_GREY = 0.85
+MAX_FIT_RESIDUAL = 0.075  # mean |r/r_ellipse - 1| of the outer boundary
+
+
+@dataclass
+class _Ellipse:
+    cx: float
+    cy: float
+    a: float  # semi-axis along angle
+    b: float
+    angle: float  # degrees, OpenCV convention (rotation of the a axis)
+
+    def bbox(self) -> tuple[float, float, float, float]:
+        t = math.radians(self.angle)
+        hw = math.hypot(self.a * math.cos(t), self.b * math.sin(t))
+        hh = math.hypot(self.a * math.sin(t), self.b * math.cos(t))
+        return self.cx - hw, self.cy - hh, self.cx + hw, self.cy + hh
+
+    def points(self, n: int, scale: float = 1.0) -> np.ndarray:
+        th = np.linspace(0, 2 * math.pi, n, endpoint=False)
+        t = math.radians(self.angle)
+        x = self.a * scale * np.cos(th)
+        y = self.b * scale * np.sin(th)
+        return np.stack(
+            [self.cx + x * math.cos(t) - y * math.sin(t), self.cy + x * math.sin(t) + y * math.cos(t)],
+            axis=1,
+        )
+
+    def normalised_radius(self, pts: np.ndarray) -> np.ndarray:
+        t = math.radians(self.angle)
+        dx, dy = pts[:, 0] - self.cx, pts[:, 1] - self.cy
+        u = dx * math.cos(t) + dy * math.sin(t)
+        v = -dx * math.sin(t) + dy * math.cos(t)
+        return np.sqrt((u / self.a) ** 2 + (v / self.b) ** 2)
+
+
+def _work_image(img_bgr: np.ndarray) -> tuple[np.ndarray, float]:
+    h, w = img_bgr.shape[:2]
+    scale = min(1.0, WORK_LONG_SIDE / max(h, w))
+    if scale >= 1.0:
+        return img_bgr, 1.0
+    f = int(round(1 / scale))
+    if f >= 2 and h % 1 == 0:
+        small = cv2.resize(img_bgr, (w // f, h // f), interpolation=cv2.INTER_AREA)
+        return small, 1.0 / f
+    small = cv2.resize(img_bgr, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+    return small, scale
+
+
+def _fill_component(comp: np.ndarray, edges: tuple[bool, bool, bool, bool]) -> np.ndarray:
+    """Holes of a component filled; sides lying on the page border count as closed, so the
+    inside of a ring cut by the page edge is filled too."""
+    h, w = comp.shape
+    pad = np.zeros((h + 4, w + 4), np.uint8)
+    pad[2:-2, 2:-2] = comp
+    left, top, right, bottom = edges
+    if left:
+        pad[1:-1, 1] = 255
+    if top:
+        pad[1, 1:-1] = 255
+    if right:
+        pad[1:-1, -2] = 255
+    if bottom:
+        pad[-2, 1:-1] = 255
+    flood = pad.copy()
+    ffmask = np.zeros((h + 6, w + 6), np.uint8)
+    cv2.floodFill(flood, ffmask, (0, 0), 128)
+    filled = np.where(flood == 128, 0, 255).astype(np.uint8)[2:-2, 2:-2]
+    return filled
+
+
+def _ring_coverage(mask: np.ndarray, e: _Ellipse, *, inner: float = 0.84, outer: float = 1.04,
+                   n: int = 96) -> tuple[float, int]:
+    """Share of boundary directions (inside the image) with ink in the ring band, and how
+    many directions were inside the image at all."""
+    h, w = mask.shape
+    hits = 0
+    inside = 0
+    scales = np.linspace(inner, outer, 6)
+    rings = [e.points(n, s) for s in scales]
+    for k in range(n):
+        found = False
+        seen = False
+        for pts in rings:
+            x, y = int(round(pts[k, 0])), int(round(pts[k, 1]))
+            if 0 <= x < w and 0 <= y < h:
+                seen = True
+                if mask[y, x]:
+                    found = True
+                    break
+        if seen:
+            inside += 1
+            hits += found
+    return (hits / inside if inside else 0.0), inside
+
+
+def _fit(points: np.ndarray) -> _Ellipse | None:
+    if len(points) < 6:
+        return None
+    (cx, cy), (d1, d2), ang = cv2.fitEllipse(points.astype(np.float32))
+    if d1 <= 1 or d2 <= 1 or not np.isfinite([cx, cy, d1, d2]).all():
+        return None
+    return _Ellipse(cx, cy, d1 / 2, d2 / 2, ang)
+
+
+def _fit_circle(points: np.ndarray) -> _Ellipse | None:
+    """Algebraic (Kåsa) circle fit: stable on a short arc, where a free ellipse is not."""
+    if len(points) < 5:
+        return None
+    x, y = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    A = np.stack([x, y, np.ones_like(x)], axis=1)
+    rhs = x * x + y * y
+    sol, *_ = np.linalg.lstsq(A, rhs, rcond=None)
+    cx, cy = sol[0] / 2, sol[1] / 2
+    r2 = sol[2] + cx * cx + cy * cy
+    if r2 <= 1:
+        return None
+    r = math.sqrt(r2)
+    return _Ellipse(cx, cy, r, r, 0.0)
+
+
+def _size_ok(e: _Ellipse, px_per_mm: float) -> bool:
+    major, minor = max(e.a, e.b) * 2 / px_per_mm, min(e.a, e.b) * 2 / px_per_mm
+    return (MIN_DIAMETER_MM * 0.8 <= major <= MAX_DIAMETER_MM
+            and minor >= MIN_DIAMETER_MM * 0.6 and major / minor <= MAX_ASPECT)
+
+
+def _residual(e: _Ellipse, pts: np.ndarray) -> float:
+    if len(pts) == 0:
+        return 1.0
+    return float(np.mean(np.abs(e.normalised_radius(pts) - 1.0)))
+
+
+@dataclass
+class _Candidate:
+    e: _Ellipse
+    partial: bool
+    coverage: float
+    residual: float
+    colour: str
+    score: float
+
+
+def _analyse_blobs(mask: np.ndarray, px_per_mm: float, *, colour: str,
+                   min_coverage: float) -> list[_Candidate]:
+    h, w = mask.shape
+    min_area = (MIN_DIAMETER_MM * px_per_mm * 0.35) ** 2
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[_Candidate] = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if max(bw, bh) < MIN_DIAMETER_MM * px_per_mm * 0.45 or bw * bh < min_area:
+            continue
+        if max(bw, bh) > MAX_DIAMETER_MM * px_per_mm * 2.3:
+            continue
+        comp = np.where(labels[y:y + bh, x:x + bw] == i, 255, 0).astype(np.uint8)
+        edges = (x <= 1, y <= 1, x + bw >= w - 1, y + bh >= h - 1)
+        filled = _fill_component(comp, edges)
+        cands = _single(filled, comp, (x, y), edges, (w, h), mask, px_per_mm, colour, min_coverage)
+        if not cands:
+            cands = _split(filled, (x, y), (w, h), mask, px_per_mm, colour, min_coverage)
+        out.extend(cands)
+    return out
+
+
+def _boundary_points(filled: np.ndarray, origin: tuple[int, int], edges, size) -> np.ndarray:
+    contours, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return np.zeros((0, 2))
+    c = max(contours, key=cv2.contourArea).reshape(-1, 2).astype(np.float64)
+    c[:, 0] += origin[0]
+    c[:, 1] += origin[1]
+    w, h = size
+    keep = np.ones(len(c), bool)
+    if edges[0]:
+        keep &= c[:, 0] > 2
+    if edges[1]:
+        keep &= c[:, 1] > 2
+    if edges[2]:
+        keep &= c[:, 0] < w - 3
+    if edges[3]:
+        keep &= c[:, 1] < h - 3
+    return c[keep]
+
+
+def _single(filled, comp, origin, edges, size, mask, px_per_mm, colour, min_coverage):
+    pts = _boundary_points(filled, origin, edges, size)
+    if len(pts) < 12:
+        return []
+    cut = any(edges)
+    e = _fit_circle(pts) if cut else _fit(pts)
+    if cut and e is not None:
+        # an oval cut by the edge: try a free ellipse too and keep the better fit
+        e2 = _fit(pts)
+        if e2 is not None and _size_ok(e2, px_per_mm) and _residual(e2, pts) < _residual(e, pts) * 0.7:
+            e = e2
+    if e is None or not _size_ok(e, px_per_mm):
+        return []
+    res = _residual(e, pts)
+    if res > MAX_FIT_RESIDUAL:
+        return []
+    cov, inside = _ring_coverage(mask, e)
+    if cov < min_coverage or inside < 30:
+        return []
+    w, h = size
+    x0, y0, x1, y1 = e.bbox()
+    span = max(x1 - x0, y1 - y0)
+    partial = min(x0, y0, w - x1, h - y1) < -0.06 * span
+    return [_Candidate(e, partial, cov, res, colour, 0.0)]
+
+
+def _split(filled, origin, size, mask, px_per_mm, colour, min_coverage):
+    """Touching seals: one circle per distance-transform peak of the filled blob."""
+    dt = cv2.distanceTransform(filled, cv2.DIST_L2, 5)
+    rmin = MIN_DIAMETER_MM * px_per_mm / 2 * 0.8
+    out: list[_Candidate] = []
+    work = dt.copy()
+    for _ in range(4):
+        _, vmax, _, loc = cv2.minMaxLoc(work)
+        if vmax < rmin:
+            break
+        e = _Ellipse(loc[0] + origin[0] + 0.5, loc[1] + origin[1] + 0.5, vmax + 0.5, vmax + 0.5, 0.0)
+        cv2.circle(work, loc, int(vmax * 1.2), 0, -1)
+        if not _size_ok(e, px_per_mm):
+            continue
+        cov, inside = _ring_coverage(mask, e, inner=0.82, outer=1.06)
+        if cov < min_coverage or inside < 30:
+            continue
+        w, h = size
+        x0, y0, x1, y1 = e.bbox()
+        partial = min(x0, y0, w - x1, h - y1) < -0.06 * (x1 - x0)
+        out.append(_Candidate(e, partial, cov, 0.05, colour, 0.0))
+    return out
+
+
+def _grey_mask(small: np.ndarray) -> np.ndarray:
+    grey = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    paper = float(np.percentile(grey[::4, ::4], 95))
+    return np.where(grey < paper * 0.78, 255, 0).astype(np.uint8)
+
+
+def _has_star_or_text(mask: np.ndarray, e: _Ellipse) -> bool:
+    """A grey ring is a seal only with a seal's inside: ink in the text band and/or a solid
+    star in the middle, and a mostly empty zone between them."""
+    h, w = mask.shape
+    r = min(e.a, e.b)
+    yy, xx = np.ogrid[:h, :w]
+    x0, y0 = max(0, int(e.cx - e.a)), max(0, int(e.cy - e.b))
+    x1, y1 = min(w, int(e.cx + e.a) + 1), min(h, int(e.cy + e.b) + 1)
+    if x1 - x0 < 5 or y1 - y0 < 5:
+        return False
+    sub = mask[y0:y1, x0:x1] > 0
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    rad = e.normalised_radius(np.stack([xs.ravel(), ys.ravel()], 1)).reshape(sub.shape)
+    centre = sub[rad < 0.2].mean() if (rad < 0.2).any() else 0.0
+    band = sub[(rad > 0.55) & (rad < 0.82)].mean() if ((rad > 0.55) & (rad < 0.82)).any() else 0.0
+    del yy, xx, r
+    star = 0.25 <= centre <= 0.85
+    text = 0.08 <= band <= 0.6
+    return star and text or (text and band >= 0.12 and centre < 0.5)
+
+
+def _score(c: _Candidate) -> float:
+    base = 0.5 + 0.5 * min(1.0, (c.coverage - 0.5) / 0.45)
+    base *= 1.0 - min(0.5, c.residual * 3)
+    if c.colour == "grey":
+        base *= 0.7
+    return round(max(0.05, min(1.0, base)), 3)
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / ua if ua > 0 else 0.0
+
+
+def _page_is_grey(small: np.ndarray, gains: np.ndarray) -> bool:
+    if small.ndim == 2:
+        return True
+    s = small[::2, ::2].astype(np.float32) * gains
+    chroma = s.max(axis=2) - s.min(axis=2)
+    return float((chroma > 45).mean()) < 0.0005
+
+
+def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> list[Seal]:
+    """Seals on one page image (BGR or grey), with boxes in the image's pixels.
+
+    Red seals get a score from how complete and how elliptical their ring is; seals found
+    by shape alone on a colourless copy are ``colour="grey"`` with a lower score.
+    """
+    small, scale = _work_image(img_bgr)
+    px_per_mm = dpi / 25.4 * scale
+    gains = ink.paper_gains(small) if small.ndim == 3 else np.ones(3, np.float32)
+    cands: list[_Candidate] = []
+    if small.ndim == 3:
+        rmask = ink.red_mask(small, gains=gains, min_redness=WORK_MIN_REDNESS)
+        k = max(3, int(round(px_per_mm * 1.2)) | 1)
+        closed = cv2.morphologyEx(rmask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
+    if not cands and (small.ndim == 2 or _page_is_grey(small, gains)):
+        gmask = _grey_mask(small)
+        grey = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY)
+        cands = [c for c in grey if _has_star_or_text(gmask, c.e)]
+    cands.sort(key=lambda c: -c.coverage)
+    seals: list[Seal] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    h, w = img_bgr.shape[:2]
+    for c in cands:
+        x0, y0, x1, y1 = c.e.bbox()
+        box = (max(0.0, x0 / scale), max(0.0, y0 / scale), min(float(w), x1 / scale), min(float(h), y1 / scale))
+        if any(_iou(box, b) > 0.5 for b in boxes):
+            continue
+        boxes.append(box)
+        shape = "round" if max(c.e.a, c.e.b) / min(c.e.a, c.e.b) < 1.15 else "oval"
+        seals.append(Seal(page=page, bbox=tuple(round(v, 1) for v in box), shape=shape,
+                          partial=c.partial, colour=c.colour, score=_score(c)))
+    seals.sort(key=lambda s: (s.bbox[1], s.bbox[0]))
+    return seals

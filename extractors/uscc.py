@@ -1,0 +1,129 @@
+"""Unified social credit codes (GB 32100-2015): find them in noisy text, check, repair.
+
+Tesseract misreads a handful of characters in a code (``]`` for ``J``, ``O`` for ``0``,
+``S`` for ``5``). The check character catches most single errors, so a misread code can
+be repaired from the usual confusions - but only when exactly one candidate passes the
+check; otherwise the code is reported as read and the rules decide (USCC_INVALID).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from stdnum.cn import uscc as _std
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# what OCR puts where a character was: read -> the characters it may stand for
+CONFUSIONS: dict[str, str] = {
+    "0": "DQ", "O": "0DQ", "D": "0", "Q": "0", "U": "0", "C": "0",
+    "1": "LJT", "I": "1LJ", "L": "1", "J": "1", "]": "J1", "[": "1", "|": "1L", "!": "1",
+    "T": "17", "7": "T",
+    "2": "Z", "Z": "2", "5": "S", "S": "5", "8": "B", "B": "8", "6": "G", "G": "6",
+    "V": "UY", "Y": "V", "4": "A", "A": "4",
+}
+_TOKEN = re.compile(r"[0-9A-Za-z\]\[|!]{18}")
+_MAX_FORCED = 6
+
+
+@dataclass(frozen=True)
+class UsccRead:
+    value: str  # the code as reported (repaired when that was unambiguous)
+    raw: str  # as read
+    valid: bool
+    note: str | None = None
+    start: int = 0  # offsets of the raw token in the compacted text
+    end: int = 0
+
+
+def is_valid(code: str) -> bool:
+    return _std.is_valid(code)
+
+
+def _allowed(pos: int, ch: str) -> bool:
+    if pos < 8:
+        return ch.isdigit()
+    return ch in ALPHABET
+
+
+def _options(pos: int, ch: str) -> list[str]:
+    """Replacement characters at ``pos`` that the format allows."""
+    return [c for c in CONFUSIONS.get(ch, "") if _allowed(pos, c)]
+
+
+def repair_uscc(raw: str) -> tuple[str | None, str | None]:
+    """(code, note): a valid code, repaired if needed, or (None, why not).
+
+    First the characters the format forbids at their position (letters in the leading
+    digits, O/I/S/V/Z, brackets) are replaced; then, if the check still fails, one more
+    confusable character anywhere. A repair is accepted only if exactly one candidate
+    passes the check character.
+    """
+    code = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    if len(code) != 18:
+        return None, f"长度为{len(code)}，不是18位"
+    upper = code.upper()
+    if is_valid(upper):
+        note = "小写字母已改为大写" if upper != code else None
+        return upper, note
+    forced: list[list[str]] = []
+    for pos, ch in enumerate(code):
+        up = ch.upper()
+        if ch == up and _allowed(pos, ch):
+            forced.append([ch])
+            continue
+        # a lowercase letter in a code is itself a misreading (l for 1, o for 0)
+        opts = ([up] if _allowed(pos, up) else []) + _options(pos, up)
+        opts = list(dict.fromkeys(opts))
+        if not opts:
+            return None, f"第{pos + 1}位“{ch}”无法识别"
+        forced.append(opts)
+    n_forced = sum(1 for pos, o in enumerate(forced) if o != [code[pos]])
+    if n_forced > _MAX_FORCED:
+        return None, "识别错误过多，无法修复"
+    bases = ["".join(p) for p in itertools.product(*forced)]
+    valid = {b for b in bases if is_valid(b)}
+    if not valid:
+        for base in bases:
+            for pos, ch in enumerate(base):
+                for alt in _options(pos, ch):
+                    cand = base[:pos] + alt + base[pos + 1:]
+                    if is_valid(cand):
+                        valid.add(cand)
+    if len(valid) == 1:
+        fixed = valid.pop()
+        diffs = [f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(code, fixed)) if a != b]
+        return fixed, "校验位修复：" + "，".join(diffs)
+    if not valid:
+        return None, "校验位不符，无法修复"
+    return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
+
+
+def find_uscc(text: str) -> list[UsccRead]:
+    """Every 18-character code-like token in ``text``, checked and repaired.
+
+    Spaces that OCR puts inside the code are removed first; offsets refer to the text
+    with whitespace removed.
+    """
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    out: list[UsccRead] = []
+    for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Za-z\]\[|!]{17,19}(?![0-9A-Za-z])", compact):
+        tok = m.group(0)
+        if sum(c.isdigit() for c in tok) < 8:
+            continue
+        candidates = [tok] if len(tok) == 18 else (
+            [tok[:-1], tok[1:]] if len(tok) == 19 else [])
+        best: UsccRead | None = None
+        for cand in candidates:
+            value, note = repair_uscc(cand)
+            if value:
+                best = UsccRead(value, tok, True, note if len(tok) == 18 else
+                                f"多识别一位字符；{note or ''}".rstrip("；"), m.start(), m.end())
+                break
+        if best is None:
+            _, note = repair_uscc(tok)
+            best = UsccRead(tok.upper(), tok, False, note, m.start(), m.end())
+        out.append(best)
+    return out

@@ -1,0 +1,109 @@
+"""Completeness, unreadable files, unclassified documents, page quality, category."""
+
+from __future__ import annotations
+
+from pipeline.models import PageQuality, SourceFile
+from tests.test_rules_support import add_doc, baseline, codes, doc, drop_doc, drop_field, run, set_field
+
+
+def test_missing_common_document():
+    out = run(drop_doc(baseline("vertical_model"), "credit_report"))
+    assert codes(out, "MISSING_DOCUMENT") == [("MISSING_DOCUMENT", "credit_report")]
+    f = out.findings[0]
+    assert f.severity == "error" and "信用" in f.message and f.evidence["subject"] == "credit_report"
+
+
+def test_missing_category_documents_one_per_type():
+    ev = drop_doc(drop_doc(baseline("general_model"), "evaluation_report"), "acceptance_certificate")
+    got = sorted(codes(run(ev), "MISSING_DOCUMENT"))
+    assert got == [("MISSING_DOCUMENT", "acceptance_certificate"), ("MISSING_DOCUMENT", "evaluation_report")]
+
+
+def test_other_categorys_documents_not_required():
+    # a vertical_model application needs no evaluation report nor crypto test
+    assert codes(run(baseline("vertical_model")), "MISSING_DOCUMENT") == []
+
+
+def test_unknown_category_checks_only_common_documents():
+    ev = drop_doc(set_field(baseline("general_model"), "application_form", "category", "不知道"),
+                  "evaluation_report")
+    out = run(ev)
+    assert out.category is None
+    assert codes(out, "MISSING_DOCUMENT") == []
+    assert ("FIELD_NOT_FOUND", "application_form") in codes(out)
+    assert any(f.evidence.get("field") == "category" for f in out.findings)
+
+
+def test_category_by_chinese_name():
+    ev = set_field(baseline("security"), "application_form", "category", "支持自主安全")
+    assert run(ev).category == "security"
+
+
+def test_category_missing_field():
+    out = run(drop_field(baseline("security"), "application_form", "category"))
+    assert out.category is None and codes(out) == [("FIELD_NOT_FOUND", "application_form")]
+
+
+def test_missing_application_form_no_duplicate_category_warning():
+    out = run(drop_doc(baseline("security"), "application_form"))
+    assert ("MISSING_DOCUMENT", "application_form") in codes(out)
+    assert not any(f.evidence.get("field") == "category" for f in out.findings)
+
+
+def _with_file(ev, sf):
+    ev = ev.model_copy(deep=True)
+    ev.submission.files.append(sf)
+    return ev
+
+
+def test_unreadable_word_file_says_convert_to_pdf():
+    sf = SourceFile(path="申报书.docx", sha256="2" * 64, size=10, media_type="application/octet-stream",
+                    problem="Word document", problem_kind="unsupported")
+    out = run(_with_file(baseline(), sf))
+    assert codes(out) == [("UNREADABLE_FILE", None)]
+    assert "转换为PDF" in out.findings[0].message and out.findings[0].file == "申报书.docx"
+
+
+def test_unreadable_encrypted_and_ofd():
+    enc = SourceFile(path="a.pdf", sha256="3" * 64, size=10, media_type="application/pdf",
+                     problem="needs a password", problem_kind="encrypted")
+    ofd = SourceFile(path="b.ofd", sha256="4" * 64, size=10, media_type="application/octet-stream",
+                     problem="OFD", problem_kind="unsupported")
+    out = run(_with_file(_with_file(baseline(), enc), ofd))
+    msgs = {f.file: f.message for f in out.findings}
+    assert "密码" in msgs["a.pdf"] and "OFD" in msgs["b.ofd"] and "PDF" in msgs["b.ofd"]
+
+
+def test_readable_file_is_not_a_finding():
+    sf = SourceFile(path="photo.pdf", sha256="5" * 64, size=10, media_type="image/jpeg")
+    assert run(_with_file(baseline(), sf)).findings == []
+
+
+def test_unclassified_low_confidence_other():
+    ev = add_doc(baseline(), doc("other", {}, confidence=0.2, file="scan0001.pdf"))
+    assert codes(run(ev)) == [("UNCLASSIFIED_DOCUMENT", "other")]
+
+
+def test_confident_other_is_not_unclassified():
+    ev = add_doc(baseline(), doc("other", {}, confidence=0.9, file="brochure.pdf"))
+    assert run(ev).findings == []
+
+
+def _with_page(ev, pq):
+    ev = ev.model_copy(deep=True)
+    ev.pages.append(pq)
+    return ev
+
+
+def test_low_ocr_confidence_fires_below_floor_and_on_error():
+    low = PageQuality(file="x.pdf", page=2, source="ocr", mean_conf=0.41, chars=300)
+    err = PageQuality(file="x.pdf", page=3, source="ocr", mean_conf=0.0, chars=0, error="timeout")
+    out = run(_with_page(_with_page(baseline(), low), err))
+    assert sorted(f.page for f in out.findings if f.code == "LOW_OCR_CONFIDENCE") == [2, 3]
+    assert all(f.severity == "warning" for f in out.findings)
+
+
+def test_low_ocr_confidence_boundary_and_text_layer():
+    at = PageQuality(file="x.pdf", page=2, source="ocr", mean_conf=0.6, chars=300)
+    tl = PageQuality(file="y.pdf", page=1, source="text_layer", mean_conf=0.1, chars=300)
+    assert run(_with_page(_with_page(baseline(), at), tl)).findings == []

@@ -1,0 +1,109 @@
+"""Identity across documents: USCC check character, USCC and name agreement, name changes."""
+
+from __future__ import annotations
+
+from stdnum.cn import uscc as uscc_std
+
+from tests.test_rules_support import NAME, USCC, add_doc, baseline, codes, doc, drop_field, run, set_field
+
+OTHER_USCC = "91310117MA1J3K8Q3" + uscc_std.calc_check_digit("91310117MA1J3K8Q3")
+BAD_USCC = USCC[:-1] + ("0" if USCC[-1] != "0" else "1")
+
+
+def test_invalid_uscc():
+    out = run(set_field(baseline(), "credit_report", "uscc", BAD_USCC))
+    assert codes(out) == [("USCC_INVALID", "credit_report")]
+    assert out.findings[0].evidence["found"]["value"] == BAD_USCC
+
+
+def test_valid_uscc_with_spaces_and_lowercase_is_not_invalid():
+    out = run(set_field(baseline(), "credit_report", "uscc", " ".join([USCC[:9], USCC[9:]]).lower()))
+    assert out.findings == []
+
+
+def test_uscc_mismatch_names_the_disagreeing_document():
+    out = run(set_field(baseline(), "application_form", "uscc", OTHER_USCC))
+    assert codes(out) == [("USCC_MISMATCH", "application_form")]
+    f = out.findings[0]
+    assert f.evidence["expected"]["doc_type"] == "business_license" and f.evidence["expected"]["value"] == USCC
+    assert out.applicant.uscc == USCC  # the license wins
+
+
+def test_license_uscc_wins_over_majority():
+    ev = set_field(baseline(), "business_license", "uscc", OTHER_USCC)
+    out = run(ev)
+    assert out.applicant.uscc == OTHER_USCC
+    assert sorted(codes(out)) == [("USCC_MISMATCH", "application_form"), ("USCC_MISMATCH", "credit_report")]
+
+
+def test_no_license_uscc_falls_back_to_form():
+    out = run(drop_field(set_field(baseline(), "credit_report", "uscc", OTHER_USCC), "business_license", "uscc"))
+    assert out.applicant.uscc == USCC
+    assert sorted(codes(out)) == [("FIELD_NOT_FOUND", "business_license"), ("USCC_MISMATCH", "credit_report")]
+
+
+def test_name_mismatch():
+    out = run(set_field(baseline(), "project_report", "applicant_name", "上海松智信息科技有限公司"))
+    assert codes(out) == [("NAME_MISMATCH", "project_report")]
+    assert "上海松智信息科技有限公司" in out.findings[0].message
+
+
+def test_name_presentation_differences_are_not_a_mismatch():
+    ev = set_field(baseline(), "credit_report", "applicant_name", "上海 松智算力科技有限公司")
+    ev = set_field(ev, "project_report", "applicant_name", "上海松智算力科技有限公司".replace("科技", "科技"))
+    ev = set_field(ev, "financial_audit", "applicant_name", "上海松智算力科技有限公司")
+    assert run(ev).findings == []
+    ev = set_field(baseline(), "project_report", "applicant_name", "上海松智算力科技有限公司（筹）")
+    assert codes(run(ev)) == [("NAME_MISMATCH", "project_report")]
+
+
+OLD = "上海松智网络技术有限公司"
+
+
+def test_legitimate_name_change_suppresses_mismatch():
+    ev = set_field(baseline(), "financial_audit", "applicant_name", OLD)  # audited under the old name
+    ev = add_doc(ev, doc("name_change", {"old_name": OLD, "new_name": NAME, "applicant_name": NAME,
+                                         "uscc": USCC, "change_date": "2025-09-01"},
+                         [seal_app()]))
+    out = run(ev)
+    assert out.findings == [] and out.applicant.name == NAME
+
+
+def test_name_change_with_license_still_old_decides_the_new_name():
+    ev = set_field(baseline(), "business_license", "applicant_name", OLD)
+    ev = add_doc(ev, doc("name_change", {"old_name": OLD, "new_name": NAME, "change_date": "2025-09-01"},
+                         [seal_app()]))
+    out = run(ev)
+    assert out.findings == [] and out.applicant.name == NAME
+
+
+def test_name_change_linking_other_names_does_not_suppress():
+    ev = set_field(baseline(), "financial_audit", "applicant_name", "上海别家科技有限公司")
+    ev = add_doc(ev, doc("name_change", {"old_name": OLD, "new_name": NAME, "change_date": "2025-09-01"},
+                         [seal_app()]))
+    assert codes(run(ev)) == [("NAME_MISMATCH", "financial_audit")]
+
+
+def test_low_confidence_name_is_not_decided_on_but_reported():
+    ev = set_field(baseline(), "project_report", "applicant_name", "上海松智算刀科技有限公司", confidence=0.3)
+    out = run(ev)
+    assert codes(out) == [("FIELD_NOT_FOUND", "project_report")]  # a warning, not NAME_MISMATCH
+    assert out.findings[0].evidence["field"] == "applicant_name"
+
+
+def test_missing_identity_on_required_document():
+    out = run(drop_field(baseline(), "credit_report", "uscc"))
+    assert codes(out) == [("FIELD_NOT_FOUND", "credit_report")]
+    # not required on the project report: quiet when simply not stated
+    assert run(drop_field(baseline(), "project_report", "applicant_name")).findings == []
+
+
+def test_low_confidence_invalid_uscc_is_not_called_invalid():
+    out = run(set_field(baseline(), "credit_report", "uscc", BAD_USCC, confidence=0.2))
+    assert codes(out) == [("FIELD_NOT_FOUND", "credit_report")]
+
+
+def seal_app():
+    from tests.test_rules_support import applicant_seal
+
+    return applicant_seal()

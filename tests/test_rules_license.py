@@ -1,0 +1,75 @@
+"""License rules: district, independent legal person, term end (boundary: the check day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.test_rules_support import AS_OF, baseline, codes, drop_field, run, set_field
+
+
+def test_address_outside_district():
+    out = run(set_field(baseline(), "business_license", "address", "上海市闵行区莘庄镇1号"))
+    assert codes(out) == [("NOT_REGISTERED_IN_DISTRICT", "business_license")]
+    assert "闵行区" in out.findings[0].message
+
+
+def test_authority_outside_district():
+    out = run(set_field(baseline(), "business_license", "registration_authority", "上海市闵行区市场监督管理局"))
+    assert codes(out) == [("NOT_REGISTERED_IN_DISTRICT", "business_license")]
+    assert out.findings[0].evidence["subject"] == "registration_authority"
+
+
+def test_district_variants_accepted():
+    ev = set_field(baseline(), "business_license", "registration_authority", "上海市松江区市场监管局")
+    ev = set_field(ev, "business_license", "address", "上海市松江区 洞泾镇沈砖公路5000号")
+    assert run(ev).findings == []
+
+
+def test_district_fields_not_found():
+    ev = drop_field(drop_field(baseline(), "business_license", "address"), "business_license",
+                    "registration_authority")
+    out = run(ev)
+    assert sorted(f.evidence["field"] for f in out.findings) == ["address", "registration_authority"]
+    assert {f.code for f in out.findings} == {"FIELD_NOT_FOUND"}
+
+
+def test_branch_is_not_independent():
+    out = run(set_field(baseline(), "business_license", "company_type", "有限责任公司分公司(自然人投资或控股)"))
+    assert codes(out) == [("NOT_INDEPENDENT_LEGAL_PERSON", "business_license")]
+
+
+def test_independent_company_types():
+    for t in ("有限责任公司(自然人独资)", "股份有限公司(非上市、自然人投资或控股)", "有限责任公司(外商投资、非独资)"):
+        assert run(set_field(baseline(), "business_license", "company_type", t)).findings == [], t
+
+
+def test_company_type_missing_is_reported():
+    out = run(drop_field(baseline(), "business_license", "company_type"))
+    assert [(f.code, f.evidence["field"]) for f in out.findings] == [("FIELD_NOT_FOUND", "company_type")]
+
+
+def test_license_expired_day_before():
+    day = (AS_OF - dt.timedelta(days=1)).isoformat()
+    out = run(set_field(baseline(), "business_license", "term_end", day))
+    assert codes(out) == [("LICENSE_EXPIRED", "business_license")]
+    assert day in out.findings[0].message
+
+
+def test_license_ending_on_check_date_is_valid():
+    assert run(set_field(baseline(), "business_license", "term_end", AS_OF.isoformat())).findings == []
+
+
+def test_license_long_term_and_future():
+    for v in ("长期", "不约定期限", "2039-03-01"):
+        assert run(set_field(baseline(), "business_license", "term_end", v)).findings == [], v
+
+
+def test_license_term_unparseable_is_field_not_found():
+    out = run(set_field(baseline(), "business_license", "term_end", "20X9年"))
+    assert codes(out) == [("FIELD_NOT_FOUND", "business_license")]
+
+
+def test_as_of_moves_expiry():
+    ev = set_field(baseline(), "business_license", "term_end", "2026-06-30")
+    assert run(ev).findings == []
+    assert codes(run(ev, as_of=dt.date(2026, 7, 1)), "LICENSE_EXPIRED") == [("LICENSE_EXPIRED", "business_license")]

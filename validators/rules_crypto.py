@@ -1,0 +1,68 @@
+"""Security-category rules: the crypto test passed, at a recognised body."""
+
+from __future__ import annotations
+
+from pipeline.models import Category, DocType, Finding, FindingCode
+
+from validators.base import RuleContext, finding, need, policy_side, rule, side
+from validators.names import norm_name
+
+_PASS = {"pass", "通过", "合格", "符合"}
+
+
+def _reports(ctx: RuleContext):
+    """Only a security application is judged on its test; unknown category: check anyway."""
+    if ctx.category is not None and Category(ctx.category) is not Category.security:
+        return []
+    return ctx.docs(DocType.crypto_test_report)
+
+
+@rule(FindingCode.TEST_NOT_PASSED, FindingCode.FIELD_NOT_FOUND)
+def test_passed(ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    for doc in _reports(ctx):
+        fld = need(ctx, doc, "result", out)
+        if fld is None:
+            continue
+        if norm_name(str(fld.value)) in _PASS:
+            continue
+        shown = {"fail": "不通过"}.get(str(fld.value), str(fld.value))
+        out.append(
+            finding(
+                ctx,
+                FindingCode.TEST_NOT_PASSED,
+                f"商用密码安全性测试结论为“{shown}”，未通过测试",
+                subject="result",
+                doc=doc,
+                found=side("测试结论", fld.value, doc=doc, fld=fld),
+                expected=side("应为", "pass", source="domain"),
+            )
+        )
+    return out
+
+
+@rule(FindingCode.TEST_BODY_NOT_RECOGNISED, FindingCode.FIELD_NOT_FOUND)
+def test_body(ctx: RuleContext) -> list[Finding]:
+    bodies = ctx.policy.recognised_testing_bodies
+    known = [norm_name(b) for b in bodies]
+    out: list[Finding] = []
+    for doc in _reports(ctx):
+        fld = need(ctx, doc, "testing_body", out)
+        if fld is None:
+            continue
+        name = norm_name(fld.value)
+        # a recognised name inside a longer form (with a parenthesised alias) still counts
+        if any(k == name or k in name for k in known):
+            continue
+        out.append(
+            finding(
+                ctx,
+                FindingCode.TEST_BODY_NOT_RECOGNISED,
+                f"检测机构“{fld.value}”不在认可的信创测试机构名单中，请人工确认其资质",
+                subject="testing_body",
+                doc=doc,
+                found=side("检测机构", fld.value, doc=doc, fld=fld),
+                expected=policy_side("认可的检测机构", bodies, ctx.policy),
+            )
+        )
+    return out
