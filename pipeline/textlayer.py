@@ -56,6 +56,11 @@ def read_text_layer(path: Path, page_no: int, *, dpi: int, min_chars: int = 15,
     quality = good / chars if chars else 0.0
     if cid:
         quality = min(quality, 1 - cid / chars)
+    sideways = sum(1 for w in words if not w.get("upright", True))
+    if sideways > len(words) / 2:
+        # a page turned by /Rotate, or text set vertically: boxes would not make lines;
+        # the OCR path turns the rendered page upright and reads it instead
+        return TextLayer([], chars, 0.0, cover, False, "text layer is not upright")
     lines = _group_lines(words, scale)
     if chars < min_chars:
         return TextLayer(lines, chars, quality, cover, False, f"only {chars} characters")

@@ -55,6 +55,21 @@ def test_invisible_text_over_a_scan_is_not_trusted(tmp_path, settings):
 
 
 @pytest.mark.slow
+def test_pdf_page_with_rotate_flag_is_read_upright(tmp_path, settings):
+    import pypdfium2 as pdfium
+
+    docmaker.text_pdf(tmp_path / "src.pdf", [docmaker.LICENSE])
+    pdf = pdfium.PdfDocument(str(tmp_path / "src.pdf"))
+    pdf[0].set_rotation(90)
+    pdf.save(str(tmp_path / "turned.pdf"))
+    pdf.close()
+    (tmp_path / "src.pdf").unlink()
+    _, pages = _read_all(tmp_path, settings)
+    page = pages[("turned.pdf", 1)].page
+    assert page.width < page.height and page.lines[0].text.replace(" ", "") == "营业执照"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("angle", [90, 180, 270])
 def test_rotated_scans_are_turned_upright(tmp_path, settings, angle):
     image = docmaker.page_image(docmaker.CREDIT).rotate(-angle, expand=True)  # clockwise

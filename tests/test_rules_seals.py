@@ -1,0 +1,73 @@
+"""Seals: the applicant's seal on its materials; strangers' seals flagged; third parties fine."""
+
+from __future__ import annotations
+
+from tests.test_rules_support import NAME, applicant_seal, baseline, codes, get, run, seal
+
+
+def _seals(ev, doc_type, seals):
+    ev = ev.model_copy(deep=True)
+    get(ev, doc_type).seals = seals
+    return ev
+
+
+def test_no_seal_at_all():
+    out = run(_seals(baseline(), "project_report", []))
+    assert codes(out) == [("SEAL_MISSING", "project_report")]
+    assert out.findings[0].severity == "error" and NAME in out.findings[0].message
+
+
+def test_authority_seal_alone_does_not_count_on_license():
+    out = run(_seals(baseline(), "business_license", [seal("authority", "上海市松江区市场监督管理局")]))
+    assert codes(out) == [("SEAL_MISSING", "business_license")]
+
+
+def test_other_company_seal_gives_both():
+    out = run(_seals(baseline(), "investment_breakdown", [seal("other", "上海某某贸易有限公司")]))
+    assert sorted(codes(out)) == [("SEAL_MISSING", "investment_breakdown"),
+                                  ("SEAL_NAME_MISMATCH", "investment_breakdown")]
+    mm = next(f for f in out.findings if f.code == "SEAL_NAME_MISMATCH")
+    assert mm.severity == "warning" and "上海某某贸易有限公司" in mm.message and mm.bbox is not None
+
+
+def test_other_company_seal_next_to_applicant_seal():
+    out = run(_seals(baseline(), "application_form", [applicant_seal(), seal("other", "上海某某贸易有限公司")]))
+    assert codes(out) == [("SEAL_NAME_MISMATCH", "application_form")]
+
+
+def test_issuers_and_third_parties_are_legitimate():
+    # baseline already carries an audit firm, a testing centre, a user hospital, a town government
+    for cat in ("general_model", "vertical_model", "adaptation_service", "security"):
+        assert run(baseline(cat)).findings == [], cat
+    ev = _seals(baseline(), "financial_audit", [applicant_seal(), seal("other", "众华会计师事务所(特殊普通合伙)")])
+    assert run(ev).findings == []
+
+
+def test_application_case_user_org_seal_matches_field():
+    ev = _seals(baseline("vertical_model"), "application_case", [seal("other", "上海某某贸易有限公司")])
+    assert codes(run(ev)) == [("SEAL_NAME_MISMATCH", "application_case")]
+    ev = _seals(baseline("vertical_model"), "application_case", [seal("other", "上海松江医院")])
+    assert run(ev).findings == []
+
+
+def test_unknown_seal_is_a_warning_not_an_error():
+    out = run(_seals(baseline(), "credit_report", [seal("unknown", None)]))
+    assert codes(out) == [("SEAL_MISSING", "credit_report")]
+    assert out.findings[0].severity == "warning" and out.findings[0].evidence["uncertain"] is True
+
+
+def test_old_name_seal_after_name_change_is_the_applicants():
+    from tests.test_rules_support import add_doc, doc
+
+    old = "上海松智网络技术有限公司"
+    ev = _seals(baseline(), "credit_report", [seal("other", old)])
+    assert sorted(codes(run(ev))) == [("SEAL_MISSING", "credit_report"), ("SEAL_NAME_MISMATCH", "credit_report")]
+    ev = add_doc(ev, doc("name_change", {"old_name": old, "new_name": NAME}, [applicant_seal()]))
+    assert run(ev).findings == []
+
+
+def test_documents_sealed_by_others_need_no_applicant_seal():
+    ev = _seals(baseline(), "street_review", [seal("authority", "上海市松江区九亭镇人民政府")])
+    assert run(ev).findings == []
+    ev = _seals(baseline(), "street_review", [])
+    assert run(ev).findings == []  # not in applicant_seal_doc_types
