@@ -186,6 +186,7 @@ class Seal(_Model):
     owner: SealOwner = "unknown"
     owner_name: str | None = None  # the name it was matched to, if any
     owner_score: float | None = None
+    readings: list[str] = PydField(default_factory=list)  # every OCR reading of the ring (text is the best)
 
 
 class Field(_Model):

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pipeline.catalog import catalog
 from pipeline.errors import PolicyError
 from pipeline.models import Category, DocType, FindingCode, Severity
 
@@ -45,6 +46,7 @@ class CategoryPolicy(_Strict):
 
 
 class IdentityPolicy(_Strict):
+    source_weights: dict[DocType, float] = Field(default_factory=dict)
     name_required: list[DocType]
     uscc_required: list[DocType]
 
@@ -83,6 +85,7 @@ class StreetReviewPolicy(_Strict):
 
 class InvestmentPolicy(_Strict):
     sum_tolerance: float = Field(ge=0)
+    sum_tolerance_rel: float = Field(default=0.0, ge=0, lt=1)
 
 
 class OcrPolicy(_Strict):
@@ -99,6 +102,8 @@ class SealPolicy(_Strict):
     authority_names: list[str] = Field(default_factory=list)
     third_party_keywords: list[str] = Field(default_factory=list)
     issuer_fields: dict[DocType, list[str]] = Field(default_factory=dict)
+    special_purpose_keywords: list[str] = Field(default_factory=list)
+    official_seal_shapes: list[str] = Field(default_factory=lambda: ["round", "unknown"])
     name_match_score: float = Field(default=85, ge=0, le=100)
 
 
@@ -138,6 +143,16 @@ class Policy(_Strict):
         missing = {c.value for c in FindingCode} - {FindingCode(c).value for c in self.severities}
         if missing:
             raise ValueError(f"severities lacks {sorted(missing)}")
+        fields = {d: set(spec.fields) for d, spec in catalog().items()}
+        for code, cat in self.categories.items():  # field names must be the catalog's
+            if cat.ratio_base and cat.ratio_base not in fields[DocType.application_form]:
+                raise ValueError(f"categories.{Category(code).value}.ratio_base: "
+                                 f"{cat.ratio_base!r} is not an application_form field")
+        for doc_type, names in self.seals.issuer_fields.items():
+            unknown = set(names) - fields[DocType(doc_type)]
+            if unknown:
+                raise ValueError(f"seals.issuer_fields.{DocType(doc_type).value}: "
+                                 f"{sorted(unknown)} not fields of that doc_type")
         return self
 
     def severity(self, code: FindingCode | str) -> Severity:

@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     ocr_lang: str = "chi_sim"
     # psm 6 (one uniform block) keeps every line; psm 3 (auto) dropped short lines like "暂无".
     ocr_psm: int = 6
-    ocr_timeout: float = 120.0  # seconds per Tesseract call
+    # seconds per Tesseract call: a clean page takes 1-2 s, a hopeless photo can take minutes;
+    # a page over the limit is reported as unreadable (LOW_OCR_CONFIDENCE) instead
+    ocr_timeout: float = 45.0
     workers: int = max(1, min(2, os.cpu_count() or 1))  # page processes
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages_per_file: int = 300

@@ -103,3 +103,14 @@ def test_params_from_evaluation_report():
 
 def test_params_not_checked_for_other_categories():
     assert run(_form("vertical_model", parameter_count=7_000_000_000)).findings == []
+
+
+def test_form_split_over_two_files_reads_the_amount_from_either_part():
+    from tests.test_rules_support import add_doc, doc
+
+    ev = drop_field(_form("vertical_model", requested_amount=6_000_000, rd_cost=10_000_000),
+                    "application_form", "requested_amount")
+    ev = add_doc(ev, doc("application_form", {"requested_amount": 6_000_000}, file="form_part2.pdf"))
+    out = run(ev)
+    assert codes(out, "AMOUNT_EXCEEDS_CAP") == [("AMOUNT_EXCEEDS_CAP", "application_form")]
+    assert out.findings[0].file == "form_part2.pdf" and out.requested_amount == 6_000_000

@@ -105,3 +105,14 @@ def test_override_testing_bodies(tmp_path):
     ev = set_field(baseline("security"), "crypto_test_report", "testing_body", "松江密码实验中心")
     assert codes(run(ev, policy=policy), "TEST_BODY_NOT_RECOGNISED") == []
     assert codes(run(ev), "TEST_BODY_NOT_RECOGNISED") == [("TEST_BODY_NOT_RECOGNISED", "crypto_test_report")]
+
+
+def test_field_names_must_be_the_catalogs(tmp_path):
+    raw = _raw()
+    raw["categories"]["security"]["ratio_base"] = "testfee"
+    with pytest.raises(PolicyError, match="ratio_base"):
+        load_policy(_write(tmp_path, raw))
+    raw = _raw()
+    raw["seals"]["issuer_fields"]["financial_audit"] = ["auditor"]
+    with pytest.raises(PolicyError, match="auditor"):
+        load_policy(_write(tmp_path, raw))

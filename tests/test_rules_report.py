@@ -28,7 +28,9 @@ def test_investment_sum_mismatch_and_tolerance():
     out = run(ev)
     assert codes(out) == [("INVESTMENT_SUM_MISMATCH", "investment_breakdown")]
     assert "10万元" in out.findings[0].message
-    assert run(set_field(baseline(), "investment_breakdown", "stated_total", 3_000_000.5)).findings == []
+    assert run(set_field(baseline(), "investment_breakdown", "stated_total", 3_000_300.0)).findings == []
+    assert codes(run(set_field(baseline(), "investment_breakdown", "stated_total", 3_000_301.0))) == [
+        ("INVESTMENT_SUM_MISMATCH", "investment_breakdown")]  # max(100, 0.01% x 300万) = 300
 
 
 def test_investment_unreadable_item_is_reported():

@@ -66,8 +66,41 @@ def test_old_name_seal_after_name_change_is_the_applicants():
     assert run(ev).findings == []
 
 
-def test_documents_sealed_by_others_need_no_applicant_seal():
+def test_street_review_needs_applicant_seal_besides_the_towns():
     ev = _seals(baseline(), "street_review", [seal("authority", "上海市松江区九亭镇人民政府")])
+    assert codes(run(ev)) == [("SEAL_MISSING", "street_review")]
+
+
+def test_documents_sealed_by_others_need_no_applicant_seal():
+    for dt_ in ("evaluation_report", "acceptance_certificate"):
+        assert run(_seals(baseline("general_model"), dt_, [])).findings == [], dt_
+    assert run(_seals(baseline("security"), "crypto_test_report", [])).findings == []
+
+
+def test_material_split_over_two_files_is_sealed_once():
+    from tests.test_rules_support import add_doc, doc
+
+    ev = add_doc(baseline(), doc("project_report", {"sections_present": []}, [], file="report_part2.pdf"))
     assert run(ev).findings == []
-    ev = _seals(baseline(), "street_review", [])
-    assert run(ev).findings == []  # not in applicant_seal_doc_types
+    ev = _seals(ev, "project_report", [])  # first part loses its seal too
+    assert codes(run(ev)) == [("SEAL_MISSING", "project_report")]
+
+
+def test_finance_seal_alone_is_not_the_official_seal():
+    fin = seal("applicant", NAME + " 财务专用章")
+    out = run(_seals(baseline(), "investment_breakdown", [fin]))
+    assert codes(out) == [("SEAL_MISSING", "investment_breakdown")]
+    assert out.findings[0].severity == "error" and "财务专用章" in out.findings[0].message
+    assert run(_seals(baseline(), "investment_breakdown", [fin, applicant_seal()])).findings == []
+
+
+def test_oval_applicant_seal_is_a_warning():
+    oval = applicant_seal().model_copy(update={"shape": "oval"})
+    out = run(_seals(baseline(), "investment_breakdown", [oval]))
+    assert codes(out) == [("SEAL_MISSING", "investment_breakdown")] and out.findings[0].severity == "warning"
+
+
+def test_personal_and_cpa_seals_are_not_another_company():
+    for text in ("中国注册会计师 孙艳", "王明印"):
+        ev = _seals(baseline(), "financial_audit", [applicant_seal(), seal("other", text)])
+        assert run(ev).findings == [], text

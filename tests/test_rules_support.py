@@ -72,7 +72,7 @@ def _common(category: str, amount: float, rd_cost: float, extra_form: dict) -> l
             [seal("authority", "上海市松江区市场监督管理局"), applicant_seal()]),
         doc("street_review", {"applicant_name": NAME, "project_name": "智算平台项目",
                               "street": "九亭镇", "opinion": "approve", "review_date": "2026-04-25"},
-            [seal("authority", "上海市松江区九亭镇人民政府")]),
+            [applicant_seal(), seal("authority", "上海市松江区九亭镇人民政府")]),
         doc("credit_report", {**a, "report_date": "2026-05-05", "records": []}, [applicant_seal()]),
         doc("financial_audit", {"applicant_name": NAME, "fiscal_year": 2025,
                                 "audit_firm": "上海立信会计师事务所(特殊普通合伙)",

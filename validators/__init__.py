@@ -29,7 +29,7 @@ from validators import (  # noqa: F401 - importing registers the rules
 from validators.base import REGISTRY, RuleContext
 from validators.identity import decide_category, decide_identity
 from validators.names import norm_uscc
-from validators.verdict import exit_code, verdict
+from validators.decision import exit_code, verdict
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,7 @@ def build_context(evidence: Evidence, policy: Policy, as_of: dt.date) -> RuleCon
 
 
 def _requested_amount(ctx: RuleContext) -> float | None:
-    from validators.rules_amounts import requested
-
-    hit = requested(ctx, [])
+    hit = rules_amounts.requested(ctx, [])
     return hit[2] if hit else None
 
 

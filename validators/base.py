@@ -24,6 +24,7 @@ from pipeline.models import (
     FindingCode,
 )
 from pipeline.policy import Policy
+from validators.labels import labels
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class Identity:
     uscc_source: Document | None = None
     # names that a name_change document links to the applicant's name (normalised)
     linked_names: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str | None:
+        return self.applicant.name
+
+    @property
+    def uscc(self) -> str | None:
+        return self.applicant.uscc
 
 
 @dataclass(frozen=True)
@@ -161,10 +170,12 @@ def doc_label(doc: Document | DocType | str) -> str:
 def field_not_found(
     ctx: RuleContext, doc: Document, name: str, why: str = "未能提取", fld: Field | None = None
 ) -> Finding:
+    zh = labels().field(name)
+    shown = zh if zh == name else f"{zh}（{name}）"
     return finding(
         ctx,
         FindingCode.FIELD_NOT_FOUND,
-        f"{doc_label(doc)}中字段“{name}”{why}，相关核验未能执行，请人工核对",
+        f"{doc_label(doc)}中的“{shown}”{why}，相关核验未能执行，请人工核对",
         subject=name,
         doc=doc,
         page=fld.page if fld is not None else None,

@@ -1,25 +1,23 @@
 """Who the applicant is, decided once from all documents.
 
-The business license is the registration record, so its name and USCC win; the
-application form comes next, then the most frequent value elsewhere. Every document
-that disagrees is then named by the identity rules, never averaged away. A name_change
+Each value is backed by the documents that state it, weighted by the policy: the
+business license (the registration record) outweighs any single other document and the
+application form breaks ties among the rest, so with two sources the license wins, and a
+license misread by OCR that no other document supports is outvoted rather than turning
+every other document into a mismatch. Every document that disagrees with the decided
+value is then named by the identity rules, never averaged away. A name_change
 document links an old name to a new one; the applicant's name is the newest name in the
 chain that starts at the decided one, and every name in the chain is legitimate.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from pipeline.models import Applicant, Category, DocType, Document, Evidence, Field
 from pipeline.policy import Policy
 from stdnum.cn import uscc as uscc_std
 
 from validators.base import Identity
-from validators.names import norm_name, norm_uscc
-
-_PRIORITY = (DocType.business_license.value, DocType.application_form.value)
-
+from validators.names import norm_name, norm_uscc, plausible_org_name
 
 def _trusted(doc: Document, name: str, policy: Policy) -> Field | None:
     fld = doc.fields.get(name)
@@ -28,35 +26,31 @@ def _trusted(doc: Document, name: str, policy: Policy) -> Field | None:
     return fld
 
 
-def _ordered(evidence: Evidence) -> list[Document]:
-    def rank(doc: Document) -> int:
-        dt_ = DocType(doc.doc_type).value
-        return _PRIORITY.index(dt_) if dt_ in _PRIORITY else len(_PRIORITY)
-
-    return sorted(evidence.documents, key=rank)  # stable: file order within a rank
-
-
 def _decide(
-    evidence: Evidence, policy: Policy, field: str, norm, ok=lambda v: True
+    evidence: Evidence, policy: Policy, field: str, norm, ok
 ) -> tuple[str | None, Document | None]:
+    """The value with the most weight behind it; values failing ``ok`` only as a last resort."""
+    weights = {DocType(k).value: w for k, w in policy.identity.source_weights.items()}
     docs = [
         (d, f)
-        for d in _ordered(evidence)
-        if DocType(d.doc_type).value != DocType.name_change.value
+        for d in evidence.documents
+        if DocType(d.doc_type) is not DocType.name_change
         and (f := _trusted(d, field, policy)) is not None
         and norm(f.value)
     ]
-    for doc, fld in docs:
-        if DocType(doc.doc_type).value in _PRIORITY and ok(norm(fld.value)):
-            return str(fld.value).strip(), doc
-    counts = Counter(norm(f.value) for _, f in docs if ok(norm(f.value)))
-    if counts:
-        best = counts.most_common(1)[0][0]
-        for doc, fld in docs:
-            if norm(fld.value) == best:
-                return str(fld.value).strip(), doc
-    if docs:  # nothing passes ``ok``: still name the applicant by the best source
-        return str(docs[0][1].value).strip(), docs[0][0]
+    for pool in ([x for x in docs if ok(x[1].value)], docs):
+        if not pool:
+            continue
+        score: dict[str, float] = {}
+        best_src: dict[str, tuple[float, Document, Field]] = {}
+        for doc, fld in pool:
+            key, w = norm(fld.value), weights.get(DocType(doc.doc_type).value, 1.0)
+            score[key] = score.get(key, 0.0) + w
+            if key not in best_src or w > best_src[key][0]:
+                best_src[key] = (w, doc, fld)
+        top = max(score, key=lambda k: (score[k], best_src[k][0]))
+        _, doc, fld = best_src[top]
+        return str(fld.value).strip(), doc
     return None, None
 
 
@@ -83,9 +77,9 @@ def _raw_names(evidence: Evidence, policy: Policy) -> dict[str, str]:
 
 
 def decide_identity(evidence: Evidence, policy: Policy) -> Identity:
-    name, name_doc = _decide(evidence, policy, "applicant_name", norm_name)
+    name, name_doc = _decide(evidence, policy, "applicant_name", norm_name, ok=plausible_org_name)
     uscc, uscc_doc = _decide(
-        evidence, policy, "uscc", norm_uscc, ok=lambda v: uscc_std.is_valid(v)
+        evidence, policy, "uscc", norm_uscc, ok=lambda v: uscc_std.is_valid(norm_uscc(v))
     )
     linked: set[str] = set()
     if name is not None:

@@ -42,3 +42,14 @@ def contains_any(text: str | None, needles: list[str]) -> str | None:
         if needle and norm_name(needle) in hay:
             return needle
     return None
+
+
+def plausible_org_name(name: object) -> bool:
+    """Whether a value reads as an organisation's name (ends like one, long enough)."""
+    from validators.labels import labels
+
+    text = norm_name(str(name)) if name is not None else ""
+    lab = labels()
+    return len(text) >= lab.org_name_min_chars and any(
+        text.endswith(norm_name(s)) for s in lab.org_name_suffixes
+    )

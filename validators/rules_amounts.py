@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.models import Category, DocType, Finding, FindingCode
 
+from validators.labels import labels
 from validators.base import (
     RuleContext,
     as_number,
@@ -18,7 +19,6 @@ from validators.base import (
 
 _EPS = 0.005  # half a fen: money compared to the cent, limits inclusive
 
-_BASE_ZH = {"rd_cost": "研发成本", "test_fee": "测试费"}
 
 
 def requested(ctx: RuleContext, out: list[Finding]):
@@ -83,7 +83,7 @@ def amount_ratio(ctx: RuleContext) -> list[Finding]:
     doc, fld, amount = req
     bdoc, bfld = base_hit
     base = as_number(bfld.value)
-    label = _BASE_ZH.get(cat.ratio_base, cat.ratio_base)
+    label = labels().field(cat.ratio_base)
     if base is None:
         out.append(
             finding(

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pipeline.models import DocType, Finding, FindingCode
 
+from validators.labels import labels
+
 from validators.base import (
     RuleContext,
     as_date,
@@ -17,11 +19,6 @@ from validators.base import (
     years_before,
 )
 
-_KIND_ZH = {
-    "administrative_penalty": "行政处罚",
-    "serious_dishonesty": "严重失信主体名单",
-    "abnormal_operation": "经营异常名录",
-}
 
 
 @rule(FindingCode.CREDIT_BAD_RECORD, FindingCode.FIELD_NOT_FOUND)
@@ -51,7 +48,7 @@ def credit_bad_record(ctx: RuleContext) -> list[Finding]:
             kind = str(rec.get("kind") or "")
             if kind not in cfg.bad_record_kinds:
                 continue
-            kind_zh = _KIND_ZH.get(kind, kind)
+            kind_zh = labels().zh(kind)
             when = as_date(rec.get("date"))
             page, bbox = rec.get("page") or fld.page, rec.get("bbox")
             rec_side = side(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pipeline.models import Category, DocType, Finding, FindingCode
 
 from validators.base import RuleContext, finding, need, policy_side, rule, side
+from validators.labels import labels
 from validators.names import norm_name
 
-_PASS = {"pass", "通过", "合格", "符合"}
 
 
 def _reports(ctx: RuleContext):
@@ -24,9 +24,9 @@ def test_passed(ctx: RuleContext) -> list[Finding]:
         fld = need(ctx, doc, "result", out)
         if fld is None:
             continue
-        if norm_name(str(fld.value)) in _PASS:
+        if norm_name(str(fld.value)) in {norm_name(v) for v in labels().test_pass_values}:
             continue
-        shown = {"fail": "不通过"}.get(str(fld.value), str(fld.value))
+        shown = labels().zh(fld.value)
         out.append(
             finding(
                 ctx,

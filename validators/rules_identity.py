@@ -7,7 +7,7 @@ from stdnum.cn import uscc as uscc_std
 
 from validators.base import RuleContext, doc_label, field_not_found, finding, side, trusted
 from validators.base import rule
-from validators.names import norm_name, norm_uscc
+from validators.names import norm_name, norm_uscc, plausible_org_name
 
 
 @rule(FindingCode.USCC_INVALID)
@@ -84,8 +84,8 @@ def name_mismatch(ctx: RuleContext) -> list[Finding]:
         if DocType(doc.doc_type) is DocType.name_change:
             continue  # it names the old company on purpose
         fld = trusted(ctx, doc, "applicant_name")
-        if fld is None or norm_name(fld.value) in ok:
-            continue
+        if fld is None or norm_name(fld.value) in ok or not plausible_org_name(fld.value):
+            continue  # an unreadable name is FIELD_NOT_FOUND (identity_fields), not a mismatch
         where = doc_label(src) if src is not None else "其它材料"
         out.append(
             finding(
@@ -117,4 +117,7 @@ def identity_fields(ctx: RuleContext) -> list[Finding]:
                 out.append(field_not_found(ctx, doc, key))
             elif not absent and fld.confidence < floor:
                 out.append(field_not_found(ctx, doc, key, f"识别置信度过低({fld.confidence:.2f})", fld=fld))
+            elif key == "applicant_name" and not absent and not plausible_org_name(fld.value):
+                why = f"识别结果“{fld.value}”不像单位名称"
+                out.append(field_not_found(ctx, doc, key, why, fld=fld))
     return out

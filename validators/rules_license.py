@@ -14,10 +14,8 @@ from validators.base import (
     side,
     trusted,
 )
+from validators.labels import labels
 from validators.names import contains_any, norm_name
-
-_NO_END = ("长期", "永久", "不约定期限", "无固定期限", "长期有效", "至长期", "不限")
-
 
 @rule(FindingCode.NOT_REGISTERED_IN_DISTRICT, FindingCode.FIELD_NOT_FOUND)
 def registered_in_district(ctx: RuleContext) -> list[Finding]:
@@ -96,7 +94,7 @@ def license_valid(ctx: RuleContext) -> list[Finding]:
         if fld is None:
             continue
         text = str(fld.value).strip()
-        if any(w in text for w in _NO_END):
+        if any(w in text for w in labels().term_no_end):
             continue
         end = as_date(text)
         if end is None:

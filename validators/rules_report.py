@@ -47,7 +47,7 @@ def report_sections(ctx: RuleContext) -> list[Finding]:
 
 @rule(FindingCode.INVESTMENT_SUM_MISMATCH, FindingCode.FIELD_NOT_FOUND)
 def investment_sum(ctx: RuleContext) -> list[Finding]:
-    tol = ctx.policy.investment.sum_tolerance
+    cfg = ctx.policy.investment
     out: list[Finding] = []
     for doc in ctx.docs(DocType.investment_breakdown):
         items = need(ctx, doc, "line_items", out)
@@ -66,6 +66,7 @@ def investment_sum(ctx: RuleContext) -> list[Finding]:
             )
             continue
         summed = sum(amounts)
+        tol = max(cfg.sum_tolerance, cfg.sum_tolerance_rel * abs(stated))
         if abs(summed - stated) <= tol:
             continue
         out.append(

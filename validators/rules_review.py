@@ -5,16 +5,9 @@ from __future__ import annotations
 from pipeline.models import DocType, Finding, FindingCode
 
 from validators.base import RuleContext, as_number, finding, need, policy_side, rule, side
+from validators.labels import labels
 from validators.names import norm_name
 
-_OPINION_ZH = {
-    "unqualified": "标准无保留意见",
-    "qualified": "保留意见",
-    "adverse": "否定意见",
-    "disclaimer": "无法表示意见",
-    "approve": "同意",
-    "reject": "不同意",
-}
 
 
 def _enum(value: object, labels: dict[str, str]) -> str:
@@ -70,7 +63,7 @@ def audit_opinion(ctx: RuleContext) -> list[Finding]:
         opinion = _enum(fld.value, cfg.opinion_labels)
         if opinion in cfg.clean_opinions:
             continue
-        shown = _OPINION_ZH.get(opinion, str(fld.value))
+        shown = labels().enum_zh.get(opinion, str(fld.value))
         out.append(
             finding(
                 ctx,
@@ -103,7 +96,7 @@ def street_review(ctx: RuleContext) -> list[Finding]:
             finding(
                 ctx,
                 FindingCode.STREET_REVIEW_NOT_APPROVED,
-                f"街镇初审意见{where}为“{_OPINION_ZH.get(opinion, str(fld.value))}”，未同意推荐",
+                f"街镇初审意见{where}为“{labels().enum_zh.get(opinion, str(fld.value))}”，未同意推荐",
                 subject="opinion",
                 doc=doc,
                 found=side("初审意见", opinion, doc=doc, fld=fld),

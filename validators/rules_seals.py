@@ -5,10 +5,11 @@ module re-reads the names only to be fair to the applicant: a seal classed ``oth
 whose name is one of the applicant's linked names (a name change) is the applicant's,
 and a seal of the document's issuer or of a named third party is legitimate.
 
-An ``unknown`` seal (ring text unreadable) on a document that needs the applicant's
-seal gives SEAL_MISSING as a *warning*, not an error: a red round seal is there and is
-most likely the applicant's, but nobody could read it, so a person must look. It is
-never counted as a silent pass either.
+Only the applicant's 公章 satisfies "申报材料均需加盖企业公章": a special-purpose seal
+(财务专用章, 合同专用章: policy list) alone gives SEAL_MISSING as an error. An ``unknown``
+seal (ring text unreadable), or an applicant seal of a shape a 公章 does not have (oval),
+gives SEAL_MISSING as a *warning*: a seal is there and may well be the 公章, but it cannot
+be shown to be, so a person must look. Neither is ever a silent pass.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from rapidfuzz import fuzz
 
 from pipeline.models import Document, DocType, Finding, FindingCode, Seal, Severity
 
-from validators.base import RuleContext, doc_label, finding, policy_side, rule, side, trusted
+from validators.base import RuleContext, doc_label, finding, rule, side, trusted
+from validators.labels import labels
 from validators.names import contains_any, norm_name
 
 
@@ -60,8 +62,8 @@ def _legitimate_other(ctx: RuleContext, doc: Document, seal: Seal) -> bool:
     name = _seal_name(seal)
     if _is_applicant(ctx, seal):
         return True
-    if not name:
-        return True  # nothing readable to call a mismatch
+    if not name or contains_any(name, labels().org_markers) is None:
+        return True  # nothing readable, or a person's seal: not another company's
     if contains_any(name, cfg.authority_keywords) or _matches(name, cfg.authority_names, cfg.name_match_score):
         return True
     if contains_any(name, cfg.third_party_keywords):
@@ -73,46 +75,73 @@ def _legitimate_other(ctx: RuleContext, doc: Document, seal: Seal) -> bool:
     return _matches(name, issuers, cfg.name_match_score)
 
 
+def _special_purpose(ctx: RuleContext, seal: Seal) -> str | None:
+    return contains_any(seal.text or seal.owner_name, ctx.policy.seals.special_purpose_keywords)
+
+
+def _official(ctx: RuleContext, seal: Seal) -> bool:
+    """The applicant's 公章: its name, not a special-purpose seal, of an official shape."""
+    return (
+        _is_applicant(ctx, seal)
+        and _special_purpose(ctx, seal) is None
+        and seal.shape in ctx.policy.seals.official_seal_shapes
+    )
+
+
 @rule(FindingCode.SEAL_MISSING)
 def seal_missing(ctx: RuleContext) -> list[Finding]:
     needed = {DocType(d) for d in ctx.policy.applicant_seal_doc_types}
     who = ctx.identity.applicant.name or "申请单位"
     out = []
+    groups: dict[DocType, list[Document]] = {}
     for doc in ctx.evidence.documents:
-        if DocType(doc.doc_type) not in needed:
+        if DocType(doc.doc_type) in needed:
+            groups.setdefault(DocType(doc.doc_type), []).append(doc)
+    for parts in groups.values():
+        # one seal per material: a form split over two files is sealed once, on either part
+        seals = [(d, s) for d in parts for s in d.seals]
+        if any(_official(ctx, s) for _, s in seals):
             continue
-        if any(_is_applicant(ctx, s) for s in doc.seals):
-            continue
-        unknown = [s for s in doc.seals if s.owner == "unknown"]
-        others = [s.owner_name or s.text for s in doc.seals if s.owner in ("other", "authority")]
-        if unknown:
-            s = unknown[0]
-            out.append(
-                finding(
-                    ctx,
-                    FindingCode.SEAL_MISSING,
-                    f"{doc_label(doc)}上的印章文字无法辨认，不能确认是否加盖了{who}公章，请人工核对",
-                    subject="applicant_seal",
-                    doc=doc,
-                    page=s.page,
-                    bbox=s.bbox,
-                    severity=Severity.warning.value,
-                    found=side("印章", s.text, doc=doc, page=s.page, bbox=s.bbox),
-                    expected=side("申请单位", who, source="identity"),
-                    uncertain=True,
-                )
-            )
-            continue
-        extra = f"（仅有：{'、'.join(o for o in others if o)}）" if any(others) else ""
+        doc = next((d for d in parts if d.seals), parts[0])
+        special = [(d, s) for d, s in seals if _is_applicant(ctx, s) and _special_purpose(ctx, s)]
+        odd_shape = [(d, s) for d, s in seals if _is_applicant(ctx, s) and not _special_purpose(ctx, s)]
+        unknown = [(d, s) for d, s in seals if s.owner == "unknown"]
+        others = [s.owner_name or s.text for _, s in seals if s.owner in ("other", "authority")]
+        expected = side("申请单位公章", who, source="identity")
+        if special:
+            d, s = special[0]
+            kind = _special_purpose(ctx, s)
+            msg, sev, extra = f"{doc_label(doc)}仅加盖了{kind}，未加盖{who}公章，申报材料均需加盖企业公章", None, {}
+        elif odd_shape or unknown:
+            d, s = (odd_shape or unknown)[0]
+            if odd_shape:
+                msg = f"{doc_label(doc)}上的{who}印章不是圆形公章（可能为专用章），请人工确认是否加盖公章"
+            else:
+                msg = f"{doc_label(doc)}上的印章文字无法辨认，不能确认是否加盖了{who}公章，请人工核对"
+            # a seal is there but cannot be shown to be the 公章: a person looks, not an error
+            sev, extra = Severity.warning.value, {"uncertain": True}
+        else:
+            d, s = doc, None
+            tail = f"（仅有：{'、'.join(o for o in others if o)}）" if any(others) else ""
+            msg, sev, extra = f"{doc_label(doc)}未加盖{who}公章{tail}，申报材料均需加盖企业公章", None, {}
+        found = (
+            side("印章", s.text, doc=d, page=s.page, bbox=s.bbox)
+            if s is not None
+            else side("印章", others, doc=doc)
+        )
         out.append(
             finding(
                 ctx,
                 FindingCode.SEAL_MISSING,
-                f"{doc_label(doc)}未加盖{who}公章{extra}，申报材料均需加盖企业公章",
+                msg,
                 subject="applicant_seal",
-                doc=doc,
-                found=side("印章", others, doc=doc),
-                expected=side("申请单位", who, source="identity"),
+                doc=d,
+                page=s.page if s is not None else None,
+                bbox=s.bbox if s is not None else None,
+                severity=sev,
+                found=found,
+                expected=expected,
+                **extra,
             )
         )
     return out

@@ -51,6 +51,11 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
     s = s.replace("￥", "").replace("¥", "")
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
     m = _ARABIC.search(s)
+    mu = _UPPER_RUN.search(s)
+    if mu and not (mu.group(2) or any(c in mu.group(1) for c in "壹贰叁肆伍陆柒捌玖拾佰仟")):
+        mu = None
+    if m and mu and mu.start() < m.start():
+        m = None  # the amount written out in words comes first: that is the one stated
     if m:
         try:
             num = float(m.group(1).replace(",", ""))
@@ -59,8 +64,7 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
         if num is not None:
             factor = _UNIT[m.group(2)] if m.group(2) else (unit or 1)
             return round(num * factor, 2)
-    mu = _UPPER_RUN.search(s)
-    if mu and (mu.group(2) or any(c in mu.group(1) for c in "壹贰叁肆伍陆柒捌玖拾佰仟")):
+    if mu:
         run = mu.group(1)
         value = _upper_to_int(run) if run.strip("零〇") else 0
         if value is None:

@@ -1,7 +1,9 @@
 """Seals on page images: detection, ring-text reading, and whose seal it is."""
 
 from extractors.seals.detect import detect_seals
+from extractors.seals.owner import assign_owner
+from extractors.seals.read import read_seal
 
 VERSION = "seals-1"
 
-__all__ = ["VERSION", "detect_seals"]
+__all__ = ["VERSION", "assign_owner", "detect_seals", "read_seal"]

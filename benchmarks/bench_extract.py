@@ -1,0 +1,176 @@
+"""Field extraction accuracy on a generated corpus, split by text layer and OCR.
+
+For every document of every case's truth, the document's pages are read the way the
+pipeline reads them (pipeline.pages.read_page: text layer or OCR, cached by content) and
+given to extractors.fields.extract_fields with the truth's doc_type, so the score is the
+extractor's alone (classification errors do not count here). A field scores when its
+value equals the truth after normalisation (strings folded: simplified, NFKC, no CJK
+spacing; money to the cent; lists compared on their contents).
+
+    python -m benchmarks.bench_extract [--cases 6] [--seed 11] [--corpus DIR] [--budget 170]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+KEY_FIELDS = ("uscc", "applicant_name", "date", "money")
+
+
+def _norm(value: Any) -> Any:
+    from extractors.normalize import fold
+
+    if isinstance(value, str):
+        return fold(value).replace(" ", "")
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 2)
+    if isinstance(value, list):
+        items = []
+        for v in value:
+            if isinstance(v, dict):
+                keep = {k: _norm(x) for k, x in v.items() if k in ("name", "amount", "kind", "date")}
+                items.append(tuple(sorted(keep.items())))
+            else:
+                items.append(_norm(v))
+        return sorted(items, key=repr)
+    if isinstance(value, dict):
+        return {k: _norm(v) for k, v in value.items()}
+    return value
+
+
+def field_kind(doc_type: str, field: str) -> str:
+    from pipeline.catalog import catalog
+
+    kind = catalog()[doc_type].fields.get(field, "text")
+    if field == "applicant_name":
+        return "applicant_name"
+    if kind.startswith("enum"):
+        return "enum"
+    return {"uscc": "uscc", "date": "date", "money": "money"}.get(kind, kind)
+
+
+def ensure_corpus(corpus: Path, cases: int, seed: int) -> list:
+    from fixtures.truth import load_truth
+
+    truths = sorted(corpus.glob("*.truth.json")) if corpus.exists() else []
+    if len(truths) < cases:
+        from fixtures.generate import generate_corpus
+
+        print(f"generating {cases} cases (seed {seed}) into {corpus} ...", file=sys.stderr)
+        generate_corpus(corpus, cases=cases, seed=seed)
+        truths = sorted(corpus.glob("*.truth.json"))
+    return [load_truth(p) for p in truths[:cases]]
+
+
+def run(corpus: Path, cases: int, seed: int, budget: float, data_dir: Path) -> dict:
+    from extractors.fields import extract_fields
+    from extractors.nlp import build_nlp
+    from pipeline.ingest import ingest
+    from pipeline.models import Document
+    from pipeline.pages import read_page
+    from pipeline.settings import Settings
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    settings = Settings(data_dir=data_dir)
+    truths = ensure_corpus(corpus, cases, seed)
+    nlp = build_nlp()
+    started = time.perf_counter()
+    score: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])  # (source, doc_type, field)
+    misses: list[str] = []
+    skipped = 0
+    pool = ThreadPoolExecutor(max_workers=settings.workers)
+    for truth in truths:
+        sub_dir = corpus / truth.case_id
+        submission = ingest(sub_dir, settings)
+        by_path = {sf.path: sf for sf in submission.files}
+        for dtruth in truth.documents:
+            if not dtruth.file or not dtruth.fields or dtruth.file not in by_path:
+                continue
+            if time.perf_counter() - started > budget:
+                skipped += 1
+                continue
+            sf = by_path[dtruth.file]
+            if sf.problem:
+                continue
+            results = list(pool.map(lambda n: read_page(submission, sf, n, settings), dtruth.pages))
+            pages = [r.page for r in results]
+            doc = Document(file=sf.path, pages=dtruth.pages, doc_type=dtruth.doc_type, confidence=1.0)
+            fields = extract_fields(doc, pages, nlp=nlp)
+            source = "ocr" if any(p.source == "ocr" for p in pages) else "text_layer"
+            for name, want in dtruth.fields.items():
+                if want is None:
+                    continue
+                got = fields.get(name)
+                ok = got is not None and _norm(got.value) == _norm(want)
+                cell = score[(source, dtruth.doc_type, name)]
+                cell[0] += ok
+                cell[1] += 1
+                if not ok:
+                    misses.append(f"{truth.case_id} {source:10} {dtruth.doc_type}.{name}: "
+                                  f"truth={str(want)[:60]!r} got={str(got.value)[:60] if got else None!r}")
+    pool.shutdown()
+    return {"score": score, "misses": misses, "skipped": skipped, "seconds": time.perf_counter() - started,
+            "cases": len(truths)}
+
+
+def report(res: dict) -> str:
+    score = res["score"]
+    lines = []
+    names = sorted({(dt, f) for _, dt, f in score})
+    lines.append(f"{'field':48} {'text_layer':>14} {'ocr':>14}")
+    for dt, f in names:
+        cells = []
+        for src in ("text_layer", "ocr"):
+            ok, n = score.get((src, dt, f), [0, 0])
+            cells.append(f"{ok:>3}/{n:<3} {ok / n:5.2f}" if n else f"{'-':>14}")
+        lines.append(f"{dt + '.' + f:48} {cells[0]:>14} {cells[1]:>14}")
+    lines.append("")
+    lines.append(f"{'by kind':48} {'text_layer':>14} {'ocr':>14}")
+    kinds: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (src, dt, f), (ok, n) in score.items():
+        k = kinds[(src, field_kind(dt, f))]
+        k[0] += ok
+        k[1] += n
+    for kind in sorted({k for _, k in kinds}):
+        cells = []
+        for src in ("text_layer", "ocr"):
+            ok, n = kinds.get((src, kind), [0, 0])
+            cells.append(f"{ok:>3}/{n:<3} {ok / n:5.2f}" if n else f"{'-':>14}")
+        lines.append(f"{kind:48} {cells[0]:>14} {cells[1]:>14}")
+    for src in ("text_layer", "ocr"):
+        ok = sum(v[0] for (s, _), v in kinds.items() if s == src)
+        n = sum(v[1] for (s, _), v in kinds.items() if s == src)
+        if n:
+            lines.append(f"{'ALL ' + src:48} {ok:>3}/{n:<3} {ok / n:5.2f}")
+    lines.append("")
+    lines.append(f"{res['cases']} cases, {res['seconds']:.1f} s, documents skipped for time: {res['skipped']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=Path("var/bench/extract-corpus"))
+    ap.add_argument("--data-dir", type=Path, default=Path("var/bench/extract-data"))
+    ap.add_argument("--cases", type=int, default=6)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--budget", type=float, default=170.0, help="seconds of page reading before skipping")
+    ap.add_argument("--misses", action="store_true", help="list every miss")
+    args = ap.parse_args(argv)
+    res = run(args.corpus, args.cases, args.seed, args.budget, args.data_dir)
+    print(report(res))
+    if args.misses:
+        print("\n".join(res["misses"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One extractor per doc_type: ``extract(reader) -> dict[str, Field]``."""

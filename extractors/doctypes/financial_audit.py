@@ -1,0 +1,167 @@
+"""审计报告 / 财务报表: audited company, year, firm, opinion, revenue and R&D expense.
+
+The opinion is classified from the opinion section (the first heading that names an
+opinion, up to the next numbered heading), because a 保留意见 paragraph may well contain
+the string 无保留 and a clean report quotes the other opinions nowhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import Field
+
+from extractors.doctypes.common import orgs_in_rows, put, strip_numbering
+from extractors.layout import GAP, Span
+from extractors.normalize import find_year, fold, parse_money, unit_factor
+from extractors.reader import DocReader, Found
+from extractors.values import Parsed, org
+from extractors.vocab import vocab
+
+_OPINION_HEAD = re.compile(r"^(审计意见|保留意见|无保留意见|标准无保留意见|否定意见|无法表示意见|带强调事项段的无保留意见)")
+_NEXT_HEAD = re.compile(r"^(形成|强调事项|其他信息|关键审计事项|管理层|治理层|注册会计师|二、|三、)")
+_AMOUNT = re.compile(r"^\(?-?[\d,]*\d(?:\.\d+)?\)?$")
+_FY = [re.compile(r"((?:19|20)\d{2})\s*年度"), re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
+       re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*-\s*12\s*月")]
+
+
+def classify_opinion(text: str) -> tuple[str, str] | None:
+    """(opinion, the words that decided it) for the text of an opinion section."""
+    s = fold(text)
+    masked = s.replace("标准无保留意见", "〖U〗").replace("无保留意见", "〖U〗").replace("无保留", "〖U〗")
+    for value, words in vocab().audit_opinion:
+        for w in words:
+            w = fold(w)
+            if value == "unqualified":
+                if w in s:
+                    return value, w
+            elif w in masked:
+                return value, w
+    return None
+
+
+def opinion(reader: DocReader) -> Field | None:
+    rows = list(reader.all_rows())
+    for i, row in enumerate(rows):
+        head = strip_numbering(row.chars.split(GAP)[0])
+        if not _OPINION_HEAD.match(head) or len(head) > 20:
+            continue
+        body = [row]
+        for nxt in rows[i + 1:i + 40]:
+            h = strip_numbering(nxt.chars.split(GAP)[0])
+            if _NEXT_HEAD.match(h) and len(h) < 30:
+                break
+            body.append(nxt)
+        text = "".join(r.chars for r in body)
+        hit = classify_opinion(head) if head != "审计意见" else None
+        hit = hit or classify_opinion(text)
+        if hit:
+            spans = [Span(r, 0, len(r.chars)) for r in body[:6]]
+            return reader.make(Found(Parsed(hit[0], note=f"依据“{hit[1]}”"), spans[:1]),
+                               quality=1.0).model_copy(update={"raw": text[:200]})
+    # no opinion heading: the whole document, with less trust
+    for page in reader.pages:
+        text, where = reader.joined(page)
+        hit = classify_opinion(text)
+        if hit:
+            k = fold(text).find(hit[1])
+            spans = reader.spans_of(where, max(k, 0), max(k, 0) + len(hit[1]))
+            return reader.make(Found(Parsed(hit[0], 0.8, note=f"未找到审计意见段，依据全文“{hit[1]}”"), spans))
+    return None
+
+
+def fiscal_year(reader: DocReader) -> Field | None:
+    for pat in _FY:
+        for page in reader.pages:
+            text, where = reader.joined(page)
+            m = pat.search(text)
+            if m:
+                return reader.make(Found(Parsed(int(m.group(1))), reader.spans_of(where, m.start(), m.end())))
+    for page in reader.pages:
+        text, where = reader.joined(page)
+        if "年度" in text:
+            y = find_year(text[: text.find("年度") + 2][-12:])
+            if y:
+                k = text.find("年度")
+                return reader.make(Found(Parsed(y, 0.9), reader.spans_of(where, max(0, k - 6), k + 2)))
+    return None
+
+
+def audit_firm(reader: DocReader) -> Found | None:
+    """The firm's name as written alone on a row (sign-off or letterhead)."""
+    best = None
+    for row in reader.all_rows():
+        start = 0
+        for cell in row.chars.split(GAP):
+            k = cell.find("会计师事务所")
+            if k >= 0 and k <= 24:
+                parsed = org(cell)
+                if parsed is not None and "会计师事务所" in parsed.value:
+                    best = Found(parsed, [Span(row, start, start + len(cell))])
+            start += len(cell) + 1
+    return best
+
+
+def statement_amount(reader: DocReader, name: str) -> Found | None:
+    """A line of the income statement: the first amount right of the label, in the page's unit."""
+    spec = reader.specs.get(name)
+    if spec is None:
+        return None
+    for page in reader.pages:
+        unit = None
+        for row in reader.rows[page.number]:
+            unit = unit or unit_factor(row.chars)
+        for hit in reader.hits[page.number]:
+            if hit.key != name:
+                continue
+            row = hit.span.row
+            rest = row.chars[hit.span.end:]
+            start = hit.span.end
+            for cell in re.split(f"[{GAP} ]", rest):
+                c = cell.strip(":")
+                if c and _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
+                    v = parse_money(c.strip("()"), unit=unit)
+                    if v is not None:
+                        k = row.chars.find(cell, start)
+                        return Found(Parsed(v), [Span(row, k, k + len(cell))], hit)
+            found = reader.read_at(hit, "money", reader.rows[page.number])
+            if found is not None:
+                return found
+    return None
+
+
+def report_date(reader: DocReader, firm: Found | None) -> Found | None:
+    if firm is not None:
+        row = firm.spans[0].row
+        rows = reader.rows[row.page.number]
+        i = next((n for n, r in enumerate(rows) if r is row), None)
+        if i is not None:
+            from extractors.normalize import find_dates
+
+            for r in rows[i:i + 6]:
+                ds = find_dates(r.chars)
+                if ds:
+                    d, a, b = ds[-1]
+                    return Found(Parsed(d.isoformat()), [Span(r, a, b)])
+    return None
+
+
+def extract(reader: DocReader) -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    labelled = reader.labelled("applicant_name")
+    if labelled:
+        out["applicant_name"] = reader.make(labelled)
+    else:
+        put(out, reader, "applicant_name", orgs_in_rows(reader))
+    firm = audit_firm(reader) or reader.labelled("audit_firm")
+    put(out, reader, "audit_firm", firm)
+    fy = fiscal_year(reader)
+    if fy:
+        out["fiscal_year"] = fy
+    op = opinion(reader)
+    if op:
+        out["opinion"] = op
+    for name in ("revenue", "rd_expense"):
+        put(out, reader, name, statement_amount(reader, name))
+    put(out, reader, "report_date", report_date(reader, firm) or reader.labelled("report_date"))
+    return out

@@ -1,0 +1,36 @@
+"""项目情况报告: which of the eight required sections are there, and the stated investment."""
+
+from __future__ import annotations
+
+from pipeline.models import Field
+
+from extractors.doctypes.common import orgs_in_rows, put, sections_present
+from extractors.layout import GAP, Span
+from extractors.normalize import find_dates
+from extractors.normalize.text import has_cjk
+from extractors.reader import DocReader, Found
+from extractors.values import Parsed
+from extractors.vocab import vocab
+
+
+def extract(reader: DocReader) -> dict[str, Field]:
+    out = reader.generic()
+    sec = sections_present(reader, vocab().report_sections)
+    if sec is not None:
+        out["sections_present"] = sec
+    put(out, reader, "applicant_name", orgs_in_rows(reader))
+    put(out, reader, "project_name", title_line(reader))
+    return out
+
+
+def title_line(reader: DocReader) -> Found | None:
+    """No 项目名称 label: the line right under the report's title is the project's name."""
+    rows = reader.rows[reader.pages[0].number][:8]
+    for i, row in enumerate(rows[:-1]):
+        if "项目情况报告" in row.chars or "项目报告" in row.chars:
+            nxt = rows[i + 1]
+            text = nxt.chars.replace(GAP, " ").strip()
+            if ":" not in text and len(text) >= 6 and has_cjk(text) and not find_dates(text):
+                return Found(Parsed(text, 0.85, note="取标题下一行"), [Span(nxt, 0, len(nxt.chars))])
+            break
+    return None

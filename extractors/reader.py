@@ -1,0 +1,234 @@
+"""A document's pages prepared once for all its field look-ups, and Field construction.
+
+Every doc_type extractor works through a DocReader: labelled fields from data/labels.yaml
+(value right of the label, else below it), fallbacks when no label is found, and helpers
+to turn spans of rows into Fields with page, box, confidence and source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from pipeline.models import DocType, Field, Page
+
+from extractors.layout import (
+    GAP, LabelHit, Row, Span, build_rows, continuation, find_labels, strong_label, union_bbox, value_below,
+    value_right,
+)
+from extractors.normalize import find_dates
+from extractors.values import Parsed, parse
+from extractors.vocab import FieldSpec, labels
+
+STOP = "_stop"
+
+
+@dataclass
+class Found:
+    """A parsed value with the spans it was read from."""
+
+    parsed: Parsed
+    spans: list[Span]
+    label: LabelHit | None = None
+
+
+class DocReader:
+    def __init__(self, doc_type: DocType | str, pages: list[Page], *, nlp: Any = None):
+        cfg = labels()
+        self.doc_type = DocType(doc_type)
+        self.pages = pages
+        self.nlp = nlp
+        self.settings = cfg.settings
+        self.specs: dict[str, FieldSpec] = cfg.doc_types.get(self.doc_type, {})
+        label_map = {name: spec.labels for name, spec in self.specs.items()}
+        own = {lab for labs in label_map.values() for lab in labs}
+        label_map[STOP] = [lab for lab in cfg.stop_labels if lab not in own]
+        anchored = {a for spec in self.specs.values() for a in spec.anchored}
+        self.rows: dict[int, list[Row]] = {}
+        self.hits: dict[int, list[LabelHit]] = {}
+        self.row_hits: dict[int, list[LabelHit]] = {}
+        for page in pages:
+            rows = build_rows(page, cell_gap_em=cfg.settings.cell_gap_em)
+            self.rows[page.number] = rows
+            hits = find_labels(rows, label_map, anchored=anchored)
+            self.hits[page.number] = hits
+            for h in hits:
+                self.row_hits.setdefault(id(h.span.row), []).append(h)
+
+    # ------------------------------------------------------------------ iteration
+
+    def all_rows(self) -> Iterator[Row]:
+        for page in self.pages:
+            yield from self.rows[page.number]
+
+    def labelled(self, name: str, kind: str | None = None) -> Found | None:
+        """The first occurrence of the field's label whose value parses."""
+        spec = self.specs.get(name)
+        if spec is None:
+            return None
+        kind = kind or spec.kind
+        # labels set off by a colon or a cell gap first; a label run into text (a title
+        # such as 应用场景建设验收证明) only when nothing better exists
+        # and, for words, a short value before a sentence of prose that merely mentions it
+        wordy = kind in ("text", "org", "address", "person")
+        for tidy in ((True, False) if wordy else (False,)):
+            for strong in (True, False):
+                for page in self.pages:
+                    rows = self.rows[page.number]
+                    for hit in self.hits[page.number]:
+                        if hit.key != name or strong_label(hit) != strong:
+                            continue
+                        found = self.read_at(hit, kind, rows)
+                        if found is not None and (not tidy or _tidy(found)):
+                            return found
+        return None
+
+    def read_at(self, hit: LabelHit, kind: str, rows: list[Row]) -> Found | None:
+        row = hit.span.row
+        cands: list[Span] = []
+        right = value_right(hit, self.row_hits.get(id(row), []))
+        if right is not None:
+            cands.append(right)
+        cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
+        for span in cands:
+            spans = [span]
+            if kind in ("address", "text", "org") and span is right:
+                spans += continuation(span, rows, self.row_hits)
+            text = "".join(s.text for s in spans)
+            hint = row.chars[hit.span.start:span.start if span.row is row else len(row.chars)]
+            parsed = parse(kind, text, hint.split(GAP)[0] + hit.label)
+            if parsed is None and len(spans) > 1:
+                spans = [span]
+                parsed = parse(kind, span.text, hit.label)
+            if parsed is not None:
+                return Found(parsed, spans, hit)
+        return None
+
+    def scan(self, kind: str, *, reverse: bool = False) -> Found | None:
+        """The first row (or last, with ``reverse``) anywhere in the document whose text parses."""
+        rows = list(self.all_rows())
+        for row in (reversed(rows) if reverse else rows):
+            for cell_start, cell in _cells(row):
+                parsed = parse(kind, cell)
+                if parsed is not None:
+                    return Found(parsed, [Span(row, cell_start, cell_start + len(cell))])
+        return None
+
+    def last_date(self) -> Found | None:
+        rows = list(self.all_rows())
+        for row in reversed(rows):
+            dates = find_dates(row.chars)
+            if dates:
+                d, a, b = dates[-1]
+                return Found(Parsed(d.isoformat(), 0.9, note="取文末日期"), [Span(row, a, b)])
+        return None
+
+    def joined(self, page: Page) -> tuple[str, list[tuple[Row, int]]]:
+        """The page's rows run together (no separators) with a map back to (row, char).
+
+        Prose wraps across rows; a regex over this text finds a phrase broken by the wrap
+        and ``spans_of`` turns its offsets back into per-row spans.
+        """
+        parts: list[str] = []
+        where: list[tuple[Row, int]] = []
+        for row in self.rows[page.number]:
+            for k, c in enumerate(row.chars):
+                if c in (GAP, " ") and where and where[-1][0] is row:
+                    c = " "
+                parts.append(c)
+                where.append((row, k))
+        return "".join(parts), where
+
+    @staticmethod
+    def spans_of(where: list[tuple[Row, int]], a: int, b: int) -> list[Span]:
+        out: list[Span] = []
+        for row, k in where[a:b]:
+            if out and out[-1].row is row:
+                out[-1].end = k + 1
+            else:
+                out.append(Span(row, k, k + 1))
+        return out
+
+    # ------------------------------------------------------------------ fields
+
+    def make(self, found: Found, *, value: Any = None, note: str | None = None,
+             quality: float = 1.0) -> Field:
+        spans = found.spans
+        row = spans[0].row
+        page = row.page
+        chars = sum(max(s.end - s.start, 1) for s in spans)
+        conf = sum(s.conf * max(s.end - s.start, 1) for s in spans) / chars if chars else 0.0
+        conf *= found.parsed.quality * quality
+        if found.label is not None and found.label.fuzzy:
+            conf *= 0.95
+        notes = [n for n in (found.parsed.note, note) if n]
+        if spans[0].conf < self.settings.low_confidence:
+            notes.append(f"低置信度识别({spans[0].conf:.2f})")
+        raw = "".join(s.text for s in spans)
+        if found.label is not None:
+            raw = f"{found.label.label}: {raw}"
+        return Field(
+            value=found.parsed.value if value is None else value,
+            page=page.number,
+            bbox=union_bbox([s.bbox for s in spans]),
+            confidence=round(max(0.0, min(1.0, conf)), 3),
+            source=page.source,
+            raw=raw,
+            note="；".join(notes) or None,
+        )
+
+    def field(self, name: str) -> Field | None:
+        """A catalog field from its labels, then its fallback."""
+        spec = self.specs.get(name)
+        if spec is None:
+            return None
+        found = self.labelled(name)
+        if found is None and spec.fallback:
+            found = self.fallback(spec.fallback, spec.kind)
+        return self.make(found) if found else None
+
+    def fallback(self, how: str, kind: str) -> Found | None:
+        if how == "last_date":
+            return self.last_date()
+        if how == "issue_date":
+            return self.last_date()
+        if how == "any_uscc":
+            return self.scan("uscc")
+        if how == "street":
+            return self.scan("known_street") or self.scan("street")
+        if how == "authority":
+            from extractors.vocab import vocab
+
+            sufs = vocab().authority_suffixes
+            for row in self.all_rows():
+                for start, cell in _cells(row):
+                    for suf in sufs:
+                        k = cell.find(suf)
+                        if k >= 0:
+                            parsed = parse("org", cell[:k + len(suf)])
+                            if parsed:
+                                return Found(parsed, [Span(row, start, start + k + len(suf))])
+        return None
+
+    def generic(self) -> dict[str, Field]:
+        """Every field of the doc_type that labels.yaml knows how to read."""
+        out: dict[str, Field] = {}
+        for name in self.specs:
+            fld = self.field(name)
+            if fld is not None:
+                out[name] = fld
+        return out
+
+
+def _tidy(found: Found) -> bool:
+    """A value that reads like a form entry, not like a sentence."""
+    text = "".join(sp.text for sp in found.spans)
+    return len(text) <= 40 and not any(c in text for c in "。，,；;")
+
+
+def _cells(row: Row) -> Iterator[tuple[int, str]]:
+    start = 0
+    for part in row.chars.split(GAP):
+        if part.strip():
+            yield start, part
+        start += len(part) + 1

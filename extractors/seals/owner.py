@@ -1,0 +1,211 @@
+"""Whose seal is it: the applicant's, an authority's, another party's, or unknown.
+
+Ring text read by OCR is noisy (one or two wrong characters in ten is common) and may start
+anywhere on the ring, so names are compared fuzzily on the doubled reading (a name that
+wraps round the ring is still one substring), and on two levels: the whole name, and its
+distinctive part with the place prefix and legal form taken off. The second level is what
+tells 上海松江智算科技有限公司 from 上海云启数据服务有限公司, which share half their characters.
+
+Names come from the caller (the applicant, the third parties named in the document) and
+from the policy (authorities); the matching vocabulary is data (data/owner.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz
+
+from pipeline.models import Seal
+
+_NON_NAME = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z（）]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class _Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    accept: float = Field(ge=0, le=100)
+    margin: float = Field(ge=0, le=100)
+    keyword: float = Field(ge=0, le=100)
+    stranger_max: float = Field(ge=0, le=100)
+    min_chars: int = Field(ge=1)
+
+
+class OwnerVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    region_prefixes: list[str] = Field(min_length=1)
+    name_suffixes: list[str] = Field(min_length=1)
+    organisation_markers: list[str] = Field(min_length=1)
+    seal_kind_words: list[str] = Field(default_factory=list)
+    low_weight_chars: str = ""
+    low_weight: float = Field(default=0.2, ge=0, le=1)
+    thresholds: _Thresholds
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> OwnerVocabulary:
+    """The bundled matching vocabulary, validated (a broken file fails loudly)."""
+    text = resources.files("extractors.seals").joinpath("data/owner.yaml").read_text("utf-8")
+    return OwnerVocabulary.model_validate(yaml.safe_load(text))
+
+
+def normalise(text: str | None) -> str:
+    """Only the characters a name is made of (CJK, digits, letters, full-width brackets)."""
+    return _NON_NAME.sub("", text or "").replace("(", "（").replace(")", "）")
+
+
+def core(name: str, vocab: OwnerVocabulary | None = None) -> str:
+    """The distinctive part of a name: place prefix and legal form / trade words removed."""
+    vocab = vocab or vocabulary()
+    n = normalise(name)
+    for p in sorted(vocab.region_prefixes, key=len, reverse=True):
+        if n.startswith(p) and len(n) - len(p) >= 2:
+            n = n[len(p):]
+            break
+    changed = True
+    while changed:
+        changed = False
+        for s in sorted(vocab.name_suffixes, key=len, reverse=True):
+            if n.endswith(s) and len(n) - len(s) >= 2:
+                n = n[: -len(s)]
+                changed = True
+                break
+    return n
+
+
+def _weighted_overlap(n: str, t: str, vocab: OwnerVocabulary) -> float:
+    """Share of the name's characters found in the reading, common characters weighing
+    little; order-free, so a reading that starts mid-ring scores the same."""
+    pool: dict[str, int] = {}
+    for ch in t:
+        pool[ch] = pool.get(ch, 0) + 1
+    total = hit = 0.0
+    for ch in n:
+        w = vocab.low_weight if ch in vocab.low_weight_chars else 1.0
+        total += w
+        if pool.get(ch, 0) > 0:
+            pool[ch] -= 1
+            hit += w
+    return hit / total if total else 0.0
+
+
+def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) -> float:
+    """0..100: how well a seal reading matches a name, tolerant of OCR errors and of the
+    reading starting at any point of the ring.
+
+    Mostly the weighted share of the name's distinctive characters that were read (what
+    separates two companies of the same district and trade), plus the ordered fuzzy match
+    of the whole name (what separates a name from an anagram of its characters). A reading
+    shorter than the name (a half seal) is compared with the matching part of the name.
+    """
+    vocab = vocab or vocabulary()
+    n, t = normalise(name), normalise(reading)
+    if not n or not t:
+        return 0.0
+    doubled = t + t if len(t) >= 0.6 * len(n) else t
+    full = fuzz.partial_ratio(n, doubled)
+    part = n
+    if len(t) < 0.6 * len(n):
+        al = fuzz.partial_ratio_alignment(t, n)
+        part = n[al.dest_start:al.dest_end] if al is not None else n
+    bag = _weighted_overlap(part, t, vocab)
+    score = 0.7 * 100 * bag + 0.3 * full
+    if not any(ch not in vocab.low_weight_chars and ch in t for ch in part):
+        score = min(score, 50.0)  # only common characters agree: "有限公司" is anybody's
+    return score
+
+
+def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
+    k = normalise(keyword)
+    if not k:
+        return False
+    if k in reading:
+        return True
+    if len(k) < 4:
+        return False
+    return fuzz.partial_ratio(k, reading + reading) >= threshold
+
+
+@dataclass
+class _Cand:
+    score: float
+    owner: str
+    name: str
+
+
+def _attr(obj: Any, name: str, default: Any) -> Any:
+    return getattr(obj, name, default) if obj is not None else default
+
+
+def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[str],
+                 policy: Any) -> Seal:
+    """The seal with ``owner``, ``owner_name`` and ``owner_score`` set from its text.
+
+    ``policy`` is anything with ``.seals.authority_names``, ``.seals.authority_keywords``,
+    ``.seals.third_party_keywords`` and optionally ``.seals.name_match_score`` (a score at
+    which a match is taken without comparing it with the alternatives).
+    """
+    vocab = vocabulary()
+    th = vocab.thresholds
+    cfg = _attr(policy, "seals", None)
+    strong = float(_attr(cfg, "name_match_score", 85))
+    def clean(text: str | None) -> str:
+        t = normalise(text)
+        for word in sorted(vocab.seal_kind_words, key=len, reverse=True):
+            t = t.replace(word, "")
+        return t
+
+    readings = [r for r in dict.fromkeys(clean(t) for t in [seal.text, *seal.readings])
+                if len(_CJK.findall(r)) >= th.min_chars]
+    if not readings:
+        return seal.model_copy(update={"owner": "unknown", "owner_name": None, "owner_score": None})
+    reading = readings[0]  # the best-confidence reading, used to name a stranger's seal
+
+    def score(name: str) -> float:
+        return max(name_score(name, r, vocab) for r in readings)
+
+    cands: list[_Cand] = []
+    if applicant_name:
+        cands.append(_Cand(score(applicant_name), "applicant", applicant_name))
+    for name in third_parties:
+        if name and (not applicant_name or normalise(name) != normalise(applicant_name)):
+            cands.append(_Cand(score(name), "other", name))
+    for name in _attr(cfg, "authority_names", []):
+        cands.append(_Cand(score(name), "authority", name))
+    cands.sort(key=lambda c: (-round(c.score, 1), -len(c.name)))
+
+    def done(owner: str, name: str | None, score: float | None) -> Seal:
+        return seal.model_copy(update={"owner": owner, "owner_name": name,
+                                       "owner_score": None if score is None else round(score, 1)})
+
+    authority_kw = [k for k in _attr(cfg, "authority_keywords", [])
+                    if any(_keyword_hit(k, r, th.keyword) for r in readings)]
+    if cands:
+        best = cands[0]
+        rival = next((c for c in cands[1:] if c.owner != best.owner or c.name != best.name), None)
+        lead = best.score - (rival.score if rival else 0.0)
+        if best.score >= strong and lead > 0:
+            return done(best.owner, best.name, best.score)
+        if best.score >= th.accept and lead >= th.margin and not (best.owner == "applicant" and authority_kw):
+            return done(best.owner, best.name, best.score)
+    if authority_kw:
+        named = next((c for c in cands if c.owner == "authority" and c.score >= th.accept - th.margin), None)
+        return done("authority", named.name if named else reading, named.score if named else None)
+    applicant = next((c for c in cands if c.owner == "applicant"), None)
+    if applicant and applicant.score >= th.stranger_max:
+        # near the applicant's name but not clearly it: do not call it a stranger's seal
+        return done("unknown", None, applicant.score)
+    third_kw = [k for k in _attr(cfg, "third_party_keywords", [])
+                if any(_keyword_hit(k, r, th.keyword) for r in readings)]
+    # a marker plus a few more characters is an organisation's name, not a fragment of one
+    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 3
+              for r in readings for m in vocab.organisation_markers)
+    if third_kw or org:
+        return done("other", reading, cands[0].score if cands else None)
+    return done("unknown", None, cands[0].score if cands else None)

@@ -1,0 +1,143 @@
+"""Amount tables (投资明细表): line items and the stated total from word-box rows.
+
+Works on the rows of any page, text layer or OCR: a table row is a visual row whose
+last numeric cell is its amount and whose first CJK cell is its name. The unit comes
+from the header (金额（万元）) or a 单位：万元 line above the table. Ruled scans need no
+separate path because Tesseract's words already carry their boxes; ``ruling_cells`` is
+there for scans where a cell's text is too faint to break rows by itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import Field
+
+from extractors.layout import GAP, Row, Span
+from extractors.normalize import fold, parse_money, unit_factor
+from extractors.vocab import vocab
+
+_NUM = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)(?:\s*(万元|元|亿元))?")
+_HEADER_WORDS = ("金额", "投资额", "费用", "合计金额", "小计", "单价", "数量", "序号", "名称", "内容", "项目")
+_SERIAL = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+|\(\d+\)|[(（][一二三四五六七八九十]+[)）])[、.．]?\s*")
+
+
+def _is_header(row: Row) -> bool:
+    s = row.chars
+    return sum(1 for w in _HEADER_WORDS if w in s) >= 2 and not re.search(r"\d{3}", s)
+
+
+def _row_amount(row: Row) -> tuple[float, int, int] | None:
+    """The row's last number (its amount column), with its offsets."""
+    hits = list(_NUM.finditer(row.chars))
+    if not hits:
+        return None
+    m = hits[-1]
+    digits = re.sub(r"\D", "", m.group(1))
+    if len(digits) < 2 and "." not in m.group(1):
+        return None
+    try:
+        value = float(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    return value, m.start(), m.end()
+
+
+def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
+    text = row.chars[:amount_start]
+    m = _SERIAL.match(text)
+    a = m.end() if m else 0
+    name_part = text[a:]
+    # name = the first cell with CJK characters
+    offset = a
+    for cell in name_part.split(GAP):
+        c = cell.strip()
+        if re.search(r"[\u4e00-\u9fff]", c):
+            k = row.chars.find(c, offset)
+            c2 = re.sub(r"[\s\d.,]+$", "", c)  # trailing quantity/price columns without gaps
+            return c2, k, k + len(c2)
+        offset += len(cell) + 1
+    return None
+
+
+def read_amount_table(reader) -> tuple[Field | None, Field | None]:
+    """(line_items field, stated_total field) from the document's table rows."""
+    v = vocab()
+    totals = [fold(w).replace(" ", "") for w in v.total_words]
+    items: list[dict] = []
+    item_spans: list[Span] = []
+    total: tuple[float, Span, str] | None = None
+    unit: int | None = None
+    in_table = False
+    for page in reader.pages:
+        for row in reader.rows[page.number]:
+            u = unit_factor(row.chars)
+            if u and (not in_table or _is_header(row)):
+                unit = u
+            if _is_header(row):
+                in_table = True
+                continue
+            if not in_table:
+                continue
+            amt = _row_amount(row)
+            if amt is None:
+                continue
+            value, a, b = amt
+            tail = row.chars[b:b + 3]
+            explicit = re.match(r"\s*(万元|元|亿元)", tail)
+            yuan = parse_money(row.chars[a:b] + (explicit.group(1) if explicit else ""),
+                               unit=None if explicit else unit)
+            if yuan is None:
+                continue
+            compact = row.chars.replace(" ", "").replace(GAP, "")
+            if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals):
+                total = (yuan, Span(row, a, b), row.text)
+                continue
+            name = _row_name(row, a)
+            if name is None:
+                continue
+            nm, na, nb = name
+            span = Span(row, na, b)
+            items.append({"name": nm, "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
+            item_spans.append(span)
+    items_field = None
+    if items:
+        conf = sum(s.conf for s in item_spans) / len(item_spans)
+        first = item_spans[0]
+        items_field = Field(value=items, page=first.row.page.number, bbox=first.bbox,
+                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1), 3),
+                            source=first.row.page.source,
+                            raw="; ".join(f"{i['name']} {i['amount']}" for i in items),
+                            note=f"金额单位换算×{unit}" if unit and unit != 1 else None)
+    total_field = None
+    if total is not None:
+        value, span, raw = total
+        total_field = Field(value=value, page=span.row.page.number, bbox=span.bbox,
+                            confidence=round(span.conf, 3), source=span.row.page.source, raw=raw)
+    return items_field, total_field
+
+
+def ruling_cells(image, *, min_line: int = 40) -> list[tuple[int, int, int, int]]:
+    """Cell boxes of a ruled table in a BGR page image, from its horizontal and vertical lines.
+
+    Morphological opening with long thin kernels keeps only the ruling; the cells are the
+    holes of the grid. Used to split rows when word boxes alone do not.
+    """
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    bw = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
+    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_line)))
+    grid = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    contours, hierarchy = cv2.findContours(~grid, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    cells = []
+    h_img, w_img = grid.shape
+    for c in contours:
+        x, y, w, h = cv2.boundingRect(c)
+        if w < 20 or h < 15 or (w > 0.95 * w_img and h > 0.95 * h_img):
+            continue
+        cells.append((x, y, x + w, y + h))
+    cells.sort(key=lambda b: (b[1], b[0]))
+    return cells

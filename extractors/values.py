@@ -1,0 +1,244 @@
+"""Turning the text found next to a label into a field value of the catalog's kind.
+
+Each parser returns None when the text does not look like its kind, so the caller can try
+the next candidate (the row below, the next occurrence of the label) instead of keeping
+noise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extractors.normalize import find_dates, fold, parse_date, parse_money, parse_param_count, unit_factor
+from extractors.normalize.text import has_cjk
+from extractors.uscc import find_uscc
+from extractors.vocab import vocab
+
+
+@dataclass
+class Parsed:
+    value: Any
+    quality: float = 1.0  # 0..1, how cleanly the text parsed
+    note: str | None = None
+    used: str | None = None  # the part of the text the value came from
+
+
+_ORG_SUFFIX = re.compile(
+    r"(有限责任公司|股份有限公司|有限公司|分公司|公司|会计师事务所(\([^)]*\))?|事务所|研究院|研究所|"
+    r"中心|人民政府|管理局|委员会|办事处|集团|大学|学院|合伙企业(\([^)]*\))?|协会|联盟|实验室|医院)"
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{8})(?!\d)")
+
+
+def _fullwidth_brackets(s: str) -> str:
+    return s.replace("(", "（").replace(")", "）")
+
+
+def org(text: str) -> Parsed | None:
+    """An organisation name: CJK, at least four characters, cut after its legal suffix."""
+    s = fold(text).strip(" :;|,.。、")
+    if not s or not has_cjk(s) or len(s) < 4:
+        return None
+    m = None
+    for m in _ORG_SUFFIX.finditer(s):
+        pass
+    quality = 1.0
+    if m is not None:
+        s = s[:m.end()]
+    else:
+        quality = 0.8  # no legal suffix: maybe a name cut by the row end
+    s = re.sub(r"^[\d.、()\s]+", "", s)
+    if len(re.findall(r"[\u4e00-\u9fff]", s)) < 4 or find_dates(s):
+        return None
+    return Parsed(s, quality, used=s)
+
+
+def person(text: str) -> Parsed | None:
+    s = fold(text)
+    m = _CJK_RUN.search(s)
+    if not m:
+        return None
+    return Parsed(m.group(0), 1.0 if len(m.group(0)) <= 3 else 0.85, used=m.group(0))
+
+
+def plain(text: str) -> Parsed | None:
+    s = fold(text).strip(" :;|,.。、")
+    if not s or len(s) < 2:
+        return None
+    return Parsed(s, used=s)
+
+
+def uscc(text: str) -> Parsed | None:
+    reads = find_uscc(text)
+    if not reads:
+        return None
+    r = next((r for r in reads if r.valid), reads[0])
+    if r.valid:
+        return Parsed(r.value, 0.9 if r.note and "修复" in r.note else 1.0, r.note, r.raw)
+    return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw)
+
+
+def date(text: str) -> Parsed | None:
+    d = parse_date(text)
+    return Parsed(d.isoformat()) if d else None
+
+
+def money(text: str, unit_hint: str = "") -> Parsed | None:
+    unit = unit_factor(unit_hint) or unit_factor(text)
+    s = re.sub(r"\((万元|元|亿元|千元)\)|单位[:：]?(万元|元|亿元)", "", fold(text))
+    v = parse_money(s, unit=unit)
+    return Parsed(v) if v is not None else None
+
+
+def params(text: str) -> Parsed | None:
+    v = parse_param_count(text)
+    return Parsed(v) if v else None
+
+
+def year(text: str) -> Parsed | None:
+    from extractors.normalize import find_year
+
+    y = find_year(text)
+    return Parsed(y) if y else None
+
+
+def integer(text: str) -> Parsed | None:
+    m = re.search(r"\d+", fold(text).replace(",", ""))
+    return Parsed(int(m.group(0))) if m else None
+
+
+def phone(text: str) -> Parsed | None:
+    s = fold(text).replace(" ", "")
+    m = _PHONE.search(s)
+    return Parsed(m.group(1)) if m else None
+
+
+def term(text: str) -> Parsed | None:
+    """营业期限: '2015年08月13日至2045年08月12日' / '...至长期' / '长期' -> {start, end}."""
+    s = fold(text)
+    dates = find_dates(s)
+    start = dates[0][0].isoformat() if dates else None
+    if "长期" in s or "永久" in s or "无固定期限" in s:
+        end = "长期"
+    elif len(dates) >= 2:
+        end = dates[1][0].isoformat()
+    else:
+        end = None
+    if start is None and end is None:
+        return None
+    return Parsed({"start": start, "end": end}, 1.0 if start and end else 0.7)
+
+
+def _first_in_order(s: str, table: list[tuple[str, list[str]]]) -> tuple[str, str] | None:
+    for value, words in table:
+        for w in words:
+            if fold(w) in s:
+                return value, w
+    return None
+
+
+def category(text: str) -> Parsed | None:
+    """申报类别 wording -> category code; with check boxes, the ticked one."""
+    v = vocab()
+    s = fold(text)
+    marks = [fold(m) for m in v.checked_marks]
+    if any(m in s for m in marks):
+        # the category phrase right after a ticked mark
+        for mk in marks:
+            for m in re.finditer(re.escape(mk), s):
+                tail = s[m.end():m.end() + 16]
+                for code, words in v.categories.items():
+                    if any(tail.startswith(fold(w)) for w in words):
+                        return Parsed(code, used=tail)
+    found = []
+    for code, words in v.categories.items():
+        pos = [s.find(fold(w)) for w in words if fold(w) in s]
+        if pos:
+            found.append((min(pos), code))
+    if len(found) == 1:
+        return Parsed(found[0][1])
+    return None
+
+
+def _ticked(s: str) -> str | None:
+    """The words right after a ticked box, when the text has check boxes."""
+    for mk in (fold(m) for m in vocab().checked_marks):
+        k = s.find(mk)
+        if k >= 0:
+            tail = s[k + len(mk):k + len(mk) + 12]
+            for um in (fold(m) for m in vocab().unchecked_marks + vocab().checked_marks):
+                j = tail.find(um)
+                if j >= 0:
+                    tail = tail[:j]
+            return tail
+    return None
+
+
+def opinion(text: str) -> Parsed | None:
+    s = fold(text)
+    ticked = _ticked(s)
+    if ticked:
+        s = ticked
+    hit = _first_in_order(s, vocab().street_opinion)
+    return Parsed(hit[0], note=hit[1], used=hit[1]) if hit else None
+
+
+def result(text: str) -> Parsed | None:
+    s = fold(text)
+    hit = _first_in_order(_ticked(s) or s, vocab().test_result)
+    return Parsed(hit[0], note=hit[1], used=hit[1]) if hit else None
+
+
+def tier(text: str) -> Parsed | None:
+    m = money(text)
+    if m and m.value in (1_000_000, 500_000, 200_000):
+        return m
+    s = fold(text)
+    for amount, words in vocab().tiers.items():
+        if any(fold(w) in s for w in words):
+            return Parsed(float(amount), 0.9, note=f"按档次“{s}”换算")
+    return m
+
+
+def street(text: str) -> Parsed | None:
+    s = fold(text)
+    for name in vocab().streets:
+        if fold(name) in s:
+            return Parsed(name)
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?)(街道|镇)(?![\u4e00-\u9fff]{0,2}(初审|意见))", s):
+        if m.group(1)[-1] in "街城乡集村" or "松江区" == m.group(1)[-3:]:
+            continue
+        return Parsed(m.group(0), 0.8)
+    return None
+
+
+def known_street(text: str) -> Parsed | None:
+    s = fold(text)
+    for name in vocab().streets:
+        if fold(name) in s:
+            return Parsed(name)
+    return None
+
+
+def address(text: str) -> Parsed | None:
+    s = fold(text).strip(" :;|,.。、")
+    if len(s) < 4 or not has_cjk(s):
+        return None
+    return Parsed(s, 1.0 if re.search(r"[市区县镇路号弄]", s) else 0.7)
+
+
+PARSERS = {
+    "org": org, "person": person, "text": plain, "address": address, "uscc": uscc,
+    "date": date, "params": params, "int": integer, "year": year, "phone": phone,
+    "term": term, "category": category, "opinion": opinion, "result": result,
+    "tier": tier, "street": street, "known_street": known_street,
+}
+
+
+def parse(kind: str, text: str, unit_hint: str = "") -> Parsed | None:
+    if kind == "money":
+        return money(text, unit_hint)
+    return PARSERS[kind](text)

@@ -1,0 +1,266 @@
+"""Each doc_type's extractor on golden text (no OCR): text-layer and OCR-style word boxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.fields import extract_fields
+from pipeline.models import Document
+from tests.pagekit import make_page
+
+NAME = "上海松江智算科技有限公司"
+USCC = "91310117MA1J3XQ21X"
+
+
+def _uscc():
+    from stdnum.cn import uscc
+
+    body = USCC[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def run(doc_type, pages_lines, style="text", **kw):
+    pages = [make_page(lines, number=i + 1, style=style, **kw) for i, lines in enumerate(pages_lines)]
+    doc = Document(file="x.pdf", pages=[p.number for p in pages], doc_type=doc_type, confidence=1.0)
+    return extract_fields(doc, pages)
+
+
+def values(fields):
+    return {k: f.value for k, f in fields.items()}
+
+
+LICENSE = [
+    "营 业 执 照",
+    "统一社会信用代码\t{uscc}",
+    "名　　称\t" + NAME + "\t类　　型\t有限责任公司（自然人投资或控股）",
+    "法定代表人\t黄新燕\t注册资本\t人民币伍佰万元整",
+    "成立日期\t2015年08月13日\t营业期限\t2015年08月13日至2045年08月12日",
+    "住　　所\t上海市松江区九亭镇沪亭北路218号",
+    "经营范围\t人工智能软件开发；信息技术咨询服务。",
+    "\t\t登记机关\t上海市松江区市场监督管理局",
+    "\t\t2024年03月05日",
+]
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_business_license_two_column(style):
+    code = _uscc()
+    f = run("business_license", [[ln.format(uscc=code) for ln in LICENSE]], style=style)
+    assert values(f) == {
+        "applicant_name": NAME, "uscc": code, "company_type": "有限责任公司(自然人投资或控股)",
+        "legal_representative": "黄新燕", "registered_capital": 5_000_000.0,
+        "established_date": "2015-08-13", "term_start": "2015-08-13", "term_end": "2045-08-12",
+        "address": "上海市松江区九亭镇沪亭北路218号",
+        "registration_authority": "上海市松江区市场监督管理局", "issue_date": "2024-03-05",
+    }
+    src = "ocr" if style == "ocr" else "text_layer"
+    assert all(fld.source == src and fld.page == 1 and fld.bbox for fld in f.values())
+
+
+def test_license_repairs_ocr_uscc_and_records_it():
+    code = _uscc()
+    broken = code[:-1] + ("]" if code[-1] == "J" else code[-1])
+    broken = broken[:4] + "O" + broken[5:] if broken[4] == "0" else broken[:2] + "l" + broken[3:]
+    f = run("business_license", [[ln.format(uscc=broken) for ln in LICENSE]], style="ocr")
+    assert f["uscc"].value == code
+    assert "修复" in f["uscc"].note
+    assert f["uscc"].confidence < f["applicant_name"].confidence
+
+
+def test_license_value_below_label_and_long_term():
+    lines = ["营业执照", "名称", NAME, "统一社会信用代码", _uscc(), "营业期限", "2015年08月13日 至 长期",
+             "住所", "上海市松江区永丰街道玉树路1号"]
+    f = run("business_license", [lines])
+    assert f["applicant_name"].value == NAME
+    assert f["uscc"].value == _uscc()
+    assert f["term_end"].value == "长期"
+    assert f["address"].value == "上海市松江区永丰街道玉树路1号"
+    assert f["applicant_name"].bbox[1] > 150  # the value row, not the label row
+
+
+def test_license_traditional_script():
+    lines = ["營業執照", "名　　稱\t上海松江智算科技有限公司", "法定代表人\t黃新燕", "成立日期\t2015年08月13日"]
+    f = run("business_license", [lines])
+    assert f["applicant_name"].value == NAME
+    assert f["legal_representative"].value == "黄新燕"
+
+
+def test_low_confidence_region_says_so():
+    lines = ["名　　称\t" + NAME, "法定代表人\t黄新燕"]
+    f = run("business_license", [lines], style="ocr", low={NAME: 0.3})
+    assert f["applicant_name"].confidence < 0.5
+    assert "低置信度" in f["applicant_name"].note
+    assert f["legal_representative"].confidence > 0.8
+
+
+APPLICATION = [
+    "松江区加快智算产业发展专项支持项目申报书",
+    "申报单位\t" + NAME,
+    "统一社会信用代码\t{uscc}",
+    "申报类别\t支持通用大模型设计构建",
+    "项目名称\t松江智算千亿参数通用大模型研发",
+    "项目总投资（万元）\t3,200.00\t研发投入（万元）\t2,800.00",
+    "申请金额（万元）\t1,200",
+    "模型参数量\t1300亿",
+    "联系人\t王小明\t联系电话\t13812345678",
+    "申报日期：2026年3月1日",
+]
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_application_form(style):
+    code = _uscc()
+    f = run("application_form", [[ln.format(uscc=code) for ln in APPLICATION]], style=style)
+    assert values(f) == {
+        "applicant_name": NAME, "uscc": code, "category": "general_model",
+        "project_name": "松江智算千亿参数通用大模型研发", "total_investment": 32_000_000.0,
+        "rd_cost": 28_000_000.0, "requested_amount": 12_000_000.0, "parameter_count": 130_000_000_000,
+        "contact_person": "王小明", "phone": "13812345678", "declared_date": "2026-03-01",
+    }
+
+
+def test_application_category_by_ticked_box():
+    lines = ["申报单位：" + NAME, "申报类别：□支持通用大模型设计构建 □支持专用细分模型研发应用 ☑支持实用适配服务 □支持自主安全"]
+    assert run("application_form", [lines])["category"].value == "adaptation_service"
+
+
+def test_application_security_test_fee_uppercase():
+    lines = ["申报单位：" + NAME, "申报类别：支持自主安全", "测试服务费：人民币叁拾万元整", "申请金额：壹拾伍万元整"]
+    f = run("application_form", [lines])
+    assert f["category"].value == "security"
+    assert f["test_fee"].value == 300_000
+    assert f["requested_amount"].value == 150_000
+
+
+@pytest.mark.parametrize("opinion,expected", [
+    ("同意推荐", "approve"), ("原则同意", "approve"), ("不同意", "reject"), ("不予推荐", "reject"),
+    ("☑同意 □不同意", "approve"), ("□同意 ☑不同意", "reject"),
+])
+def test_street_review(opinion, expected):
+    lines = ["松江区产业专项补贴项目街镇初审意见表", "申报单位\t" + NAME, "项目名称\t智算平台建设",
+             "所属街镇\t九亭镇", "街镇初审意见\t" + opinion, "（盖章）", "日期：2026年2月20日"]
+    f = run("street_review", [lines])
+    assert f["opinion"].value == expected
+    assert f["street"].value == "九亭镇"
+    assert f["review_date"].value == "2026-02-20"
+    assert f["applicant_name"].value == NAME
+
+
+def test_credit_report_records_and_none():
+    code = _uscc()
+    p1 = ["企业信用信息报告", "主体名称：" + NAME, "统一社会信用代码：" + code, "报告生成日期：2026年02月10日",
+          "一、行政处罚信息", "序号\t决定文书号\t处罚事由\t处罚机关\t处罚日期",
+          "1\t松市监处〔2024〕12号\t未按规定公示年报\t上海市松江区市场监督管理局\t2024-05-10",
+          "2\t松市监处〔2021〕3号\t虚假宣传\t上海市松江区市场监督管理局\t2021-01-04"]
+    p2 = ["二、严重失信主体名单信息", "暂无", "三、经营异常名录信息", "未查询到相关记录", "四、行政许可信息",
+          "1\t许可决定\t2023-02-01"]
+    f = run("credit_report", [p1, p2])
+    assert f["applicant_name"].value == NAME
+    assert f["uscc"].value == code
+    assert f["report_date"].value == "2026-02-10"
+    recs = f["records"].value
+    assert [(r["kind"], r["date"]) for r in recs] == [
+        ("administrative_penalty", "2024-05-10"), ("administrative_penalty", "2021-01-04")]
+    assert recs[0]["page"] == 1 and len(recs[0]["bbox"]) == 4
+    assert f["records"].note is None
+
+
+def test_credit_report_all_clean():
+    lines = ["主体名称：" + NAME, "报告生成时间：2026-02-10 09:30:00", "行政处罚信息：无",
+             "严重失信主体名单：无", "经营异常名录：暂无"]
+    f = run("credit_report", [lines], style="ocr")
+    assert f["records"].value == []
+    assert f["records"].confidence > 0.5
+
+
+AUDIT_HEAD = ["审计报告", "沪华信审字〔2026〕第0123号", NAME + "全体股东："]
+AUDIT_TAIL = ["上海华信会计师事务所（特殊普通合伙）\t中国注册会计师：张三", "中国·上海\t二〇二六年三月十五日"]
+
+
+@pytest.mark.parametrize("section,expected", [
+    (["一、审计意见", "我们审计了" + NAME + "（以下简称贵公司）财务报表，包括2025年12月31日的资产负债表。",
+      "我们认为，后附的财务报表在所有重大方面按照企业会计准则的规定编制，公允反映了贵公司的财务状况。",
+      "二、形成审计意见的基础"], "unqualified"),
+    (["一、保留意见", "我们审计了" + NAME + "财务报表。", "除“形成保留意见的基础”部分所述事项可能产生的影响外，财务报表公允反映。",
+      "二、形成保留意见的基础", "我们无法获取充分证据，因此发表保留意见而非无保留意见。"], "qualified"),
+    (["一、否定意见", "由于“形成否定意见的基础”部分所述事项的重要性，财务报表没有在所有重大方面公允反映。",
+      "二、形成否定意见的基础"], "adverse"),
+    (["一、无法表示意见", "我们不对后附的财务报表发表审计意见。", "二、形成无法表示意见的基础"], "disclaimer"),
+])
+def test_financial_audit_opinion(section, expected):
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t行次\t本期金额\t上期金额",
+              "一、营业收入\t1\t12,345,678.90\t10,000,000.00", "研发费用\t5\t2,345,678.00\t1,000,000.00"]
+    f = run("financial_audit", [AUDIT_HEAD + section + AUDIT_TAIL, income])
+    assert f["opinion"].value == expected
+    assert f["audit_firm"].value == "上海华信会计师事务所(特殊普通合伙)"
+    assert f["applicant_name"].value == NAME
+    assert f["fiscal_year"].value == 2025
+    assert f["revenue"].value == 12_345_678.90
+    assert f["rd_expense"].value == 2_345_678.00
+    assert f["report_date"].value == "2026-03-15"
+
+
+def test_project_report_sections_tolerant_numbering():
+    lines = ["项目情况报告", "申报单位：" + NAME, "一、项目建设背景", "正文……", "2.建设主要内容", "正文……",
+             "（三）重点方向", "4、服务领域", "五、项目实际总投资", "本项目实际总投资1,200万元，其中硬件800万元。",
+             "第六部分 技术方案", "七、系统功能介绍"]
+    f = run("project_report", [lines])
+    assert f["sections_present"].value == ["项目建设背景", "建设主要内容", "重点方向", "服务领域", "实际总投资",
+                                           "技术方案", "系统功能"]
+    assert f["total_investment"].value == 12_000_000
+    assert f["applicant_name"].value == NAME
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_investment_breakdown_table(style):
+    lines = ["项目投资明细表", "申报单位：" + NAME + "\t单位：万元", "序号\t投资内容\t金额",
+             "1\tGPU服务器采购\t800.00", "2\t软件研发人员费用\t350.50", "3\t数据采购与标注\t49.50", "合计\t1,200.00"]
+    f = run("investment_breakdown", [lines], style=style)
+    items = f["line_items"].value
+    assert [(i["name"], i["amount"]) for i in items] == [
+        ("GPU服务器采购", 8_000_000.0), ("软件研发人员费用", 3_505_000.0), ("数据采购与标注", 495_000.0)]
+    assert f["stated_total"].value == 12_000_000.0
+
+
+def test_name_change_prose():
+    lines = ["准予变更登记通知书", "统一社会信用代码：" + _uscc(),
+             "经审核，你单位名称由上海松江数算科技有限公司变更为" + NAME + "，", "核准日期：2024年6月18日"]
+    f = run("name_change", [lines])
+    assert f["old_name"].value == "上海松江数算科技有限公司"
+    assert f["new_name"].value == NAME
+    assert f["applicant_name"].value == NAME
+    assert f["change_date"].value == "2024-06-18"
+
+
+def test_crypto_test_report():
+    lines = ["商用密码应用安全性评估报告", "委托单位\t" + NAME, "被测产品名称\t松江智盾加密网关V2.0",
+             "检测机构\t国家密码管理局商用密码检测中心", "测试结论\t不通过", "测试费用\t人民币贰拾万元整",
+             "报告日期\t2025年10月8日"]
+    f = run("crypto_test_report", [lines])
+    assert values(f) == {"applicant_name": NAME, "product": "松江智盾加密网关V2.0",
+                         "testing_body": "国家密码管理局商用密码检测中心", "result": "fail",
+                         "test_fee": 200_000.0, "test_date": "2025-10-08"}
+
+
+def test_evaluation_and_recommendation_and_acceptance():
+    ev = run("evaluation_report", [["大模型评测报告", "委托单位：" + NAME, "评测机构：中国软件评测中心",
+                                    "被测模型：松江智算大模型", "参数规模：1.3万亿", "评测结论：通过", "报告日期：2025-12-01"]])
+    assert values(ev) == {"applicant_name": NAME, "evaluator": "中国软件评测中心", "model_name": "松江智算大模型",
+                          "parameter_count": 1_300_000_000_000, "result": "通过", "report_date": "2025-12-01"}
+    rec = run("recommendation_letter", [["推荐函", "兹推荐" + NAME + "的适配产品参加评审。", "推荐产品：昇腾适配中间件",
+                                         "推荐档次：第二档", "松江智算中心", "2026年1月5日"]])
+    assert rec["tier"].value == 500_000
+    assert rec["centre"].value == "松江智算中心"
+    assert rec["applicant_name"].value == NAME
+    assert rec["letter_date"].value == "2026-01-05"
+    acc = run("acceptance_certificate", [["应用场景建设验收证明", "建设单位：" + NAME, "场景名称：智慧工厂质检",
+                                          "建设地点：上海市松江区车墩镇联营路100号", "验收日期：2025年9月30日"]])
+    assert acc["location"].value == "上海市松江区车墩镇联营路100号"
+    assert acc["acceptance_date"].value == "2025-09-30"
+    assert acc["scenario"].value == "智慧工厂质检"
+
+
+def test_only_catalog_fields_and_other_is_empty():
+    assert run("other", [["随便什么内容"]]) == {}
+    f = run("business_license", [[ln.format(uscc=_uscc()) for ln in LICENSE]])
+    assert "term" not in f

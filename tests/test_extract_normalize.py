@@ -1,0 +1,125 @@
+"""Normalisers and the USCC check/repair: the edge cases paperwork and OCR produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors.normalize import find_year, parse_date, parse_money, parse_param_count, to_simplified
+from extractors.uscc import find_uscc, repair_uscc
+
+D = dt.date
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2025-03-05", D(2025, 3, 5)),
+    ("2025/3/5", D(2025, 3, 5)),
+    ("2025.03.05", D(2025, 3, 5)),
+    ("2025年3月5日", D(2025, 3, 5)),
+    ("2025 年 03 月 05 日", D(2025, 3, 5)),
+    ("2025年3月5曰", D(2025, 3, 5)),  # OCR: 曰 for 日
+    ("二〇二五年三月五日", D(2025, 3, 5)),
+    ("二零二四年十二月三十一日", D(2024, 12, 31)),
+    ("二〇二六年三月二十日", D(2026, 3, 20)),
+    ("20250305", D(2025, 3, 5)),
+    ("2O25年O3月05日", D(2025, 3, 5)),  # OCR: O for 0
+    ("报告生成时间：2025-11-02 14:30:05", D(2025, 11, 2)),
+    ("2015年08月13日至2045年08月12日", D(2015, 8, 13)),
+    ("２０２５年３月５日", D(2025, 3, 5)),  # full-width digits
+    ("2025年3月", None),
+    ("2025年2月30日", None),
+    ("", None),
+    ("无", None),
+])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_find_year():
+    assert find_year("2025年度财务报表") == 2025
+    assert find_year("二〇二五年度") == 2025
+    assert find_year("第12页") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("500万元", 5_000_000),
+    ("500 万元", 5_000_000),
+    ("5,000,000.00元", 5_000_000),
+    ("￥1.2亿元", 120_000_000),
+    ("人民币伍佰万元整", 5_000_000),
+    ("壹佰万元整", 1_000_000),
+    ("贰拾伍万元", 250_000),
+    ("壹万贰仟叁佰元伍角陆分", 12_300.56),
+    ("人民币500万元", 5_000_000),
+    ("12345", 12_345),
+    ("2 000 000 元", 2_000_000),
+    ("注册资本：1000万元人民币", 10_000_000),
+    ("无", None),
+    ("", None),
+])
+def test_parse_money(text, expected):
+    assert parse_money(text) == expected
+
+
+def test_parse_money_column_unit():
+    assert parse_money("350.5", unit=10_000) == 3_505_000
+    assert parse_money("350.5元", unit=10_000) == 350.5  # an explicit unit wins
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1300亿", 130_000_000_000),
+    ("1.3万亿", 1_300_000_000_000),
+    ("130B", 130_000_000_000),
+    ("7b", 7_000_000_000),
+    ("175 billion", 175_000_000_000),
+    ("1750亿参数", 175_000_000_000),
+    ("130,000,000,000", 130_000_000_000),
+    ("一千三百亿", 130_000_000_000),
+    ("千亿级", 100_000_000_000),
+    ("参数量：未披露", None),
+])
+def test_parse_param_count(text, expected):
+    assert parse_param_count(text) == expected
+
+
+def test_to_simplified():
+    assert to_simplified("營業執照 發展") == "营业执照 发展"
+    assert to_simplified("营业执照") == "营业执照"
+
+
+def test_uscc_valid_passes_unchanged():
+    assert repair_uscc("91110114064948511J") == ("91110114064948511J", None)
+
+
+@pytest.mark.parametrize("raw,fixed", [
+    ("91110114064948511]", "91110114064948511J"),  # the real Tesseract slip
+    ("9111O114064948511J", "91110114064948511J"),  # O in the digit part
+    ("9l110114064948511J", "91110114064948511J"),  # lowercase l
+    ("91110114064948511j", "91110114064948511J"),  # case
+])
+def test_uscc_repair(raw, fixed):
+    value, note = repair_uscc(raw)
+    assert value == fixed
+    assert note
+
+
+def test_uscc_unrepairable_is_not_guessed():
+    value, note = repair_uscc("91110114064948511K")  # a wrong check character, no confusion
+    assert value is None and "校验" in note
+    assert repair_uscc("9111011406494851")[0] is None  # too short
+
+
+def test_uscc_ambiguous_repair_refused():
+    # S is no code character (-> 5), which still fails the check; then two different
+    # single confusable fixes both pass, so neither is taken
+    value, note = repair_uscc("91310117MS1J3XQ20G")
+    assert value is None and "2种可能" in note
+
+
+def test_find_uscc_in_spaced_ocr_text():
+    reads = find_uscc("统一社会信用代码 9 1 1 1 0 1 1 4 0 6 4 9 4 8 5 1 1 ]")
+    assert len(reads) == 1 and reads[0].valid and reads[0].value == "91110114064948511J"
+    assert "修复" in reads[0].note
+    bad = find_uscc("代码 91110114064948511K")
+    assert len(bad) == 1 and not bad[0].valid
