@@ -141,3 +141,23 @@ def ruling_cells(image, *, min_line: int = 40) -> list[tuple[int, int, int, int]
         cells.append((x, y, x + w, y + h))
     cells.sort(key=lambda b: (b[1], b[0]))
     return cells
+
+
+def erase_ruling(image, *, min_line: int = 60):
+    """The page with long horizontal/vertical ruling lines painted white.
+
+    Tesseract (psm 6) drops whole ruled tables on scans: the grid makes its layout
+    analysis treat the region as a picture. Painting the ruling out before OCR keeps the
+    cells' words, and their boxes still say which column they sit in.
+    """
+    import cv2
+    import numpy as np
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+    bw = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
+    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_line)))
+    mask = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    out = image.copy()
+    out[mask > 0] = 255
+    return out

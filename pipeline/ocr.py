@@ -61,7 +61,7 @@ def _run(func, *args, timeout: float, **kwargs):
         return func(*args, timeout=timeout, **kwargs)
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
-            raise OcrTimeout(f"Tesseract timed out after {timeout:.0f} s") from exc
+            raise OcrTimeout(f"超过 {timeout:.0f} 秒仍未完成") from exc
         raise
     except subprocess.SubprocessError as exc:  # pragma: no cover - defensive
         raise OcrTimeout(str(exc)) from exc

@@ -172,3 +172,21 @@ def test_qualified_opinion_mentions_unqualified_but_is_qualified():
         assert "保留意见" in text and "无保留" in text and b.fields["opinion"] == "qualified"
         return
     pytest.fail("no qualified opinion planted in 12 seeds")
+
+
+def test_bbox_holds_for_sideways_phone_photos():
+    """A JPEG stored sideways with an EXIF orientation tag: the box is in the upright grid."""
+    from fixtures.containers import jpeg_bytes
+
+    page = LayoutPage()
+    seal = SealMark(60, 80, 40, "上海测试智能科技有限公司", "applicant", seed=5)
+    page.add(seal)
+    dpi = 100
+    im = render_raster(page, FontChoice(1), dpi)
+    box = seal_bbox_px(seal, dpi)
+    for orient in (6, 8):
+        stored = Image.open(io.BytesIO(jpeg_bytes(im, 90, dpi, exif_orientation=orient)))
+        assert stored.size == (im.height, im.width)
+        upright = np.asarray(ImageOps.exif_transpose(stored).convert("RGB"))
+        x0, y0, x1, y1 = (int(v) for v in box)
+        assert _ink_share(upright[y0:y1, x0:x1], True) > 0.05

@@ -381,7 +381,7 @@ def _hough_grey(grey: np.ndarray, mask: np.ndarray, px_per_mm: float) -> list[_C
         e = _Ellipse(cx / s, cy / s, r / s, r / s, 0.0)
         # the Hough radius sits on the edge it found: inner or outer side of the ring
         best = None
-        for k in (1.0, 1.03, 0.97, 1.06):
+        for k in (1.0, 1.03, 0.97, 1.06, 1.09, 1.12):
             ek = _Ellipse(e.cx, e.cy, e.a * k, e.b * k, 0.0)
             cov, inside = _ring_coverage(mask, ek, inner=0.9, outer=1.02)
             if inside >= 30 and (best is None or cov > best[1]):
@@ -395,25 +395,48 @@ def _hough_grey(grey: np.ndarray, mask: np.ndarray, px_per_mm: float) -> list[_C
     return out
 
 
-def _has_star_or_text(mask: np.ndarray, e: _Ellipse) -> bool:
-    """A grey ring is a seal only with a seal's inside: ink in the text band and/or a solid
-    star in the middle, and a mostly empty zone between them."""
+def _inside_profile(mask: np.ndarray, e: _Ellipse) -> tuple[float, float]:
+    """Ink share in the middle (star) and in the ring-text band of an ellipse."""
     h, w = mask.shape
-    r = min(e.a, e.b)
-    yy, xx = np.ogrid[:h, :w]
     x0, y0 = max(0, int(e.cx - e.a)), max(0, int(e.cy - e.b))
     x1, y1 = min(w, int(e.cx + e.a) + 1), min(h, int(e.cy + e.b) + 1)
     if x1 - x0 < 5 or y1 - y0 < 5:
-        return False
+        return 0.0, 0.0
     sub = mask[y0:y1, x0:x1] > 0
     ys, xs = np.mgrid[y0:y1, x0:x1]
     rad = e.normalised_radius(np.stack([xs.ravel(), ys.ravel()], 1)).reshape(sub.shape)
-    centre = sub[rad < 0.2].mean() if (rad < 0.2).any() else 0.0
-    band = sub[(rad > 0.55) & (rad < 0.82)].mean() if ((rad > 0.55) & (rad < 0.82)).any() else 0.0
-    del yy, xx, r
+    mid, band = rad < 0.2, (rad > 0.55) & (rad < 0.82)
+    return (float(sub[mid].mean()) if mid.any() else 0.0,
+            float(sub[band].mean()) if band.any() else 0.0)
+
+
+def _gap_ink(mask: np.ndarray, e: _Ellipse) -> float:
+    """Ink share in the annulus between a seal's star and its ring text (0.36-0.52 R)."""
+    h, w = mask.shape
+    x0, y0 = max(0, int(e.cx - e.a)), max(0, int(e.cy - e.b))
+    x1, y1 = min(w, int(e.cx + e.a) + 1), min(h, int(e.cy + e.b) + 1)
+    if x1 - x0 < 5 or y1 - y0 < 5:
+        return 1.0
+    sub = mask[y0:y1, x0:x1] > 0
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    rad = e.normalised_radius(np.stack([xs.ravel(), ys.ravel()], 1)).reshape(sub.shape)
+    gap = (rad > 0.36) & (rad < 0.52)
+    return float(sub[gap].mean()) if gap.any() else 1.0
+
+
+def _has_star_pattern(mask: np.ndarray, e: _Ellipse) -> bool:
+    """Ring text, a solid star in the middle, little ink between them: a 公章 by its shape."""
+    centre, band = _inside_profile(mask, e)
+    return 0.3 <= centre <= 0.9 and 0.08 <= band <= 0.6 and _gap_ink(mask, e) < 0.6 * centre
+
+
+def _has_star_or_text(mask: np.ndarray, e: _Ellipse) -> bool:
+    """A grey ring is a seal only with a seal's inside: ink in the text band, with a solid
+    star in the middle or at least not a solid disc (a filled circle, a dot)."""
+    centre, band = _inside_profile(mask, e)
     star = 0.25 <= centre <= 0.85
     text = 0.08 <= band <= 0.6
-    return star and text or (text and band >= 0.12 and centre < 0.5)
+    return (star and text) or (text and band >= 0.12 and centre < 0.5)
 
 
 def _score(c: _Candidate) -> float:
@@ -463,7 +486,11 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         gmask = _grey_mask(small)
         grey = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY)
         grey_img = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-        grey += _hough_grey(grey_img, gmask, px_per_mm)
+        # faint copies and uneven light: circles checked on a local-contrast mask, and only
+        # kept with the whole seal pattern (ring, text band, solid star, empty zone between)
+        local = cv2.adaptiveThreshold(grey_img, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
+                                      cv2.THRESH_BINARY_INV, 31, 10)
+        grey += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
         cands = [c for c in grey if _has_star_or_text(gmask, c.e)]
     cands.sort(key=lambda c: -c.coverage)
     seals: list[Seal] = []
