@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from pipeline.catalog import catalog
+from pipeline.errors import DataFileError
 from pipeline.models import DocType, Document, Field, Page
 
 from extractors.reader import DocReader
@@ -33,12 +34,20 @@ def extract_fields(doc: Document, pages: list[Page], *, nlp: Any = None) -> dict
     if not usable:
         return {}
     module = importlib.import_module(f"extractors.doctypes.{doc_type.value}")
-    reader = DocReader(doc_type, usable, nlp=nlp)
-    fields = module.extract(reader)
-    if nlp is not None:
-        from extractors.nlp import fill_from_entities
+    try:
+        reader = DocReader(doc_type, usable, nlp=nlp)
+        reader.seals = list(doc.seals)  # when the caller attached them: seal text can name an issuer
+        fields = module.extract(reader)
+        if nlp is not None:
+            from extractors.nlp import fill_from_entities
 
-        fill_from_entities(nlp, reader, fields, wanted)
+            fill_from_entities(nlp, reader, fields, wanted)
+    except DataFileError:
+        raise
+    except Exception:  # noqa: BLE001 - one document's defect must not stop the submission
+        # logged with its traceback; the rules then report the fields as not found
+        log.exception("field extraction failed for %s %s pages %s", doc_type.value, doc.file, doc.pages)
+        return {}
     out = {k: v for k, v in fields.items() if k in wanted and v is not None}
     extra = set(fields) - wanted
     if extra:

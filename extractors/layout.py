@@ -114,19 +114,21 @@ def build_rows(page: Page, *, cell_gap_em: float = 2.6) -> list[Row]:
         return (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws),
                 max(w.bbox[2] for w in ws), max(w.bbox[3] for w in ws))
 
-    units.sort(key=lambda u: (box(u)[1] + box(u)[3]) / 2)
+    boxes = {id(u): box(u) for u in units}
+    units.sort(key=lambda u: (boxes[id(u)][1] + boxes[id(u)][3]) / 2)
     groups: list[list[list[Word]]] = []
     for u in units:
-        bx = box(u)
+        bx = boxes[id(u)]
         cy = (bx[1] + bx[3]) / 2
         h = min(bx[3] - bx[1], 2 * med_h)
         placed = False
         for g in reversed(groups[-4:]):
-            gb = box([w for uu in g for w in uu])
+            gbs = [boxes[id(uu)] for uu in g]
+            gb = (min(b[0] for b in gbs), min(b[1] for b in gbs), max(b[2] for b in gbs), max(b[3] for b in gbs))
             gcy = (gb[1] + gb[3]) / 2
             if abs(gcy - cy) > 0.5 * max(h, med_h * 0.6):
                 continue
-            if any(min(bx[2], box(o)[2]) - max(bx[0], box(o)[0]) > 0.3 * med_h for o in g):
+            if any(min(bx[2], boxes[id(o)][2]) - max(bx[0], boxes[id(o)][0]) > 0.3 * med_h for o in g):
                 continue  # overlaps a line already there: another row
             g.append(u)
             placed = True
@@ -135,7 +137,7 @@ def build_rows(page: Page, *, cell_gap_em: float = 2.6) -> list[Row]:
             groups.append([u])
     rows = []
     for g in groups:
-        g.sort(key=lambda u: box(u)[0])
+        g.sort(key=lambda u: boxes[id(u)][0])
         words = [w for u in g for w in u]
         rows.append(_stream(Row(page, words, box(words), _median_height(words)), cell_gap_em))
     rows.sort(key=lambda r: r.bbox[1])
@@ -185,6 +187,9 @@ def _fuzzy_find(hay: str, needle: str, max_sub: int) -> list[tuple[int, int]]:
     """
     n = len(needle)
     out = []
+    present = set(hay)
+    if sum(1 for c in needle if c in present) < n - max_sub:
+        return out  # too few of the label's characters anywhere in the row
     for s in range(0, len(hay) - n + 1):
         win = hay[s:s + n]
         if win[0] != needle[0] and win[-1] != needle[-1]:
@@ -248,7 +253,7 @@ def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[
                 if not lab or (fuzzy and (len(lab) < 4 or lab in found_labels)):
                     continue
                 if fuzzy:
-                    spans = _fuzzy_find(hay, lab, len(lab) // 4) + _cell_with_one_missing(hay, lab)
+                    spans = _fuzzy_find(hay, lab, (len(lab) - 1) // 4) + _cell_with_one_missing(hay, lab)
                 else:
                     spans = []
                     start = hay.find(lab)
@@ -259,7 +264,7 @@ def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[
                     if any(taken[a:b]) or GAP in hay[a:b]:
                         continue
                     ra, rb = idx[a], idx[b - 1] + 1
-                    if lab in anchored and not _cell_start(row, ra):
+                    if lab in anchored and not cell_start(row, ra):
                         continue
                     for k in range(a, b):
                         taken[k] = True
@@ -270,7 +275,7 @@ def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[
     return hits
 
 
-def _cell_start(row: Row, pos: int) -> bool:
+def cell_start(row: Row, pos: int) -> bool:
     """A label starts a cell: row start, after a wide gap, a colon, a bracket or a number."""
     k = pos - 1
     while k >= 0 and row.chars[k] == " ":
@@ -281,6 +286,7 @@ def _cell_start(row: Row, pos: int) -> bool:
 # --------------------------------------------------------------------------- values
 
 _SEPARATORS = " :：;|" + GAP
+_LEADERS = _SEPARATORS + "。.·_…-—"  # what OCR makes of colons and dotted leaders
 _UNIT_CELL = re.compile(r"\((?:单位[:：]?)?(?:万元|元|亿元|千元|人民币元|人民币万元|%)\)[ :：]*(?=\t)")
 
 
@@ -298,7 +304,7 @@ def value_right(hit: LabelHit, row_hits: list[LabelHit]) -> Span | None:
     row = hit.span.row
     k = hit.span.end
     # skip separators and a bracketed unit right after the label, e.g. 金额(万元):
-    while k < len(row.chars) and row.chars[k] in _SEPARATORS:
+    while k < len(row.chars) and row.chars[k] in _LEADERS:
         k += 1
     unit = _UNIT_CELL.match(row.chars, k)
     if unit:  # 金额(万元) | 1,200: the unit belongs to the label, the value is in the next cell

@@ -30,6 +30,19 @@ def _settings() -> dict:
     return raw
 
 
+@functools.cache
+def _label_words() -> tuple[str, ...]:
+    """Every label of labels.yaml: a name run into the next label ends where it starts."""
+    from extractors.vocab import labels
+
+    cfg = labels()
+    words = set(cfg.stop_labels)
+    for fields in cfg.doc_types.values():
+        for spec in fields.values():
+            words.update(lab for lab in spec.labels if len(lab) >= 2)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _register() -> None:
     from spacy.language import Language
     from spacy.tokens import Span
@@ -78,7 +91,11 @@ def _register() -> None:
                 k = len(lab)
                 while k < len(text) and text[k] in ":：":
                     k += 1
-                new = doc.char_span(ent.start_char + k, ent.end_char, label="PERSON")
+                end = ent.end_char
+                rest = text[k:]
+                cut = min((rest.find(w) for w in _label_words() if rest.find(w) >= 2), default=len(rest))
+                end = ent.start_char + k + min(cut, 4)
+                new = doc.char_span(ent.start_char + k, end, label="PERSON")
                 if new is None or len(new.text) < 2:
                     continue
                 ent = new

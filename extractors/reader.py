@@ -7,13 +7,14 @@ to turn spans of rows into Fields with page, box, confidence and source.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from pipeline.models import DocType, Field, Page
 
 from extractors.layout import (
-    GAP, LabelHit, Row, Span, build_rows, continuation, find_labels, strong_label, union_bbox, value_below,
+    GAP, LabelHit, Row, Span, build_rows, cell_start, continuation, find_labels, strong_label, union_bbox, value_below,
     value_right,
 )
 from extractors.normalize import find_dates
@@ -21,6 +22,7 @@ from extractors.values import Parsed, parse
 from extractors.vocab import FieldSpec, labels
 
 STOP = "_stop"
+_ADDRESS_ONLY = re.compile(r"^(上海市)?[\u4e00-\u9fff]{2,3}区[\u4e00-\u9fff\d号弄路楼室幢()-]{2,40}$")
 
 
 @dataclass
@@ -38,6 +40,8 @@ class DocReader:
         self.doc_type = DocType(doc_type)
         self.pages = pages
         self.nlp = nlp
+        self.seals: list = []
+        self._joined: dict[int, tuple[str, list[tuple[Row, int]]]] = {}
         self.settings = cfg.settings
         self.specs: dict[str, FieldSpec] = cfg.doc_types.get(self.doc_type, {})
         label_map = {name: spec.labels for name, spec in self.specs.items()}
@@ -78,6 +82,8 @@ class DocReader:
                     for hit in self.hits[page.number]:
                         if hit.key != name or strong_label(hit) != strong:
                             continue
+                        if not strong and wordy and not cell_start(hit.span.row, hit.span.start):
+                            continue  # a label word in the middle of a sentence
                         found = self.read_at(hit, kind, rows)
                         if found is not None and (not tidy or _tidy(found)):
                             return found
@@ -129,6 +135,9 @@ class DocReader:
         Prose wraps across rows; a regex over this text finds a phrase broken by the wrap
         and ``spans_of`` turns its offsets back into per-row spans.
         """
+        cached = self._joined.get(page.number)
+        if cached is not None:
+            return cached
         parts: list[str] = []
         where: list[tuple[Row, int]] = []
         for row in self.rows[page.number]:
@@ -137,7 +146,8 @@ class DocReader:
                     c = " "
                 parts.append(c)
                 where.append((row, k))
-        return "".join(parts), where
+        self._joined[page.number] = ("".join(parts), where)
+        return self._joined[page.number]
 
     @staticmethod
     def spans_of(where: list[tuple[Row, int]], a: int, b: int) -> list[Span]:
@@ -158,12 +168,18 @@ class DocReader:
         page = row.page
         chars = sum(max(s.end - s.start, 1) for s in spans)
         conf = sum(s.conf * max(s.end - s.start, 1) for s in spans) / chars if chars else 0.0
-        conf *= found.parsed.quality * quality
+        # one unreadable word in a value makes the value a guess, however clean the rest:
+        # the weakest word caps the field (0.0 -> 0.35, below any sensible floor)
+        weakest = min((w.conf for s in spans for w in s.words), default=conf)
+        ocr_conf = min(conf, weakest + 0.35)
+        conf = ocr_conf * found.parsed.quality * quality
+        if page.source == "ocr":
+            conf *= found.parsed.ocr_factor
         if found.label is not None and found.label.fuzzy:
             conf *= 0.95
         notes = [n for n in (found.parsed.note, note) if n]
-        if spans[0].conf < self.settings.low_confidence:
-            notes.append(f"低置信度识别({spans[0].conf:.2f})")
+        if ocr_conf < self.settings.low_confidence:
+            notes.append(f"低置信度识别({ocr_conf:.2f})")
         raw = "".join(s.text for s in spans)
         if found.label is not None:
             raw = f"{found.label.label}: {raw}"
@@ -196,6 +212,17 @@ class DocReader:
             return self.scan("uscc")
         if how == "street":
             return self.scan("known_street") or self.scan("street")
+        if how == "address_row":
+            # a row that is nothing but an address (its label lost to OCR)
+            for row in self.all_rows():
+                for start, cell in _cells(row):
+                    c = cell.strip()
+                    if _ADDRESS_ONLY.match(c):
+                        parsed = parse("address", c)
+                        if parsed:
+                            return Found(Parsed(parsed.value, 0.85, note="未找到标签，取独立地址行"),
+                                         [Span(row, start, start + len(cell))])
+            return None
         if how == "authority":
             from extractors.vocab import vocab
 

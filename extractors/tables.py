@@ -2,9 +2,8 @@
 
 Works on the rows of any page, text layer or OCR: a table row is a visual row whose
 last numeric cell is its amount and whose first CJK cell is its name. The unit comes
-from the header (金额（万元）) or a 单位：万元 line above the table. Ruled scans need no
-separate path because Tesseract's words already carry their boxes; ``ruling_cells`` is
-there for scans where a cell's text is too faint to break rows by itself.
+from the header (金额（万元）) or a 单位：万元 line above the table. On scans the table's
+ruling must be painted out before OCR (``erase_ruling``), or Tesseract drops the cells.
 """
 
 from __future__ import annotations
@@ -115,32 +114,6 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
         total_field = Field(value=value, page=span.row.page.number, bbox=span.bbox,
                             confidence=round(span.conf, 3), source=span.row.page.source, raw=raw)
     return items_field, total_field
-
-
-def ruling_cells(image, *, min_line: int = 40) -> list[tuple[int, int, int, int]]:
-    """Cell boxes of a ruled table in a BGR page image, from its horizontal and vertical lines.
-
-    Morphological opening with long thin kernels keeps only the ruling; the cells are the
-    holes of the grid. Used to split rows when word boxes alone do not.
-    """
-    import cv2
-    import numpy as np
-
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    bw = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
-    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_line)))
-    grid = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
-    contours, hierarchy = cv2.findContours(~grid, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    cells = []
-    h_img, w_img = grid.shape
-    for c in contours:
-        x, y, w, h = cv2.boundingRect(c)
-        if w < 20 or h < 15 or (w > 0.95 * w_img and h > 0.95 * h_img):
-            continue
-        cells.append((x, y, x + w, y + h))
-    cells.sort(key=lambda b: (b[1], b[0]))
-    return cells
 
 
 def erase_ruling(image, *, min_line: int = 60):

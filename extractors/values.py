@@ -23,6 +23,7 @@ class Parsed:
     quality: float = 1.0  # 0..1, how cleanly the text parsed
     note: str | None = None
     used: str | None = None  # the part of the text the value came from
+    ocr_factor: float = 1.0  # extra doubt when the text came from OCR (see uscc)
 
 
 _ORG_SUFFIX = re.compile(
@@ -31,10 +32,6 @@ _ORG_SUFFIX = re.compile(
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{8})(?!\d)")
-
-
-def _fullwidth_brackets(s: str) -> str:
-    return s.replace("(", "（").replace(")", "）")
 
 
 def org(text: str) -> Parsed | None:
@@ -46,10 +43,9 @@ def org(text: str) -> Parsed | None:
     for m in _ORG_SUFFIX.finditer(s):
         pass
     quality = 1.0
-    if m is not None:
-        s = s[:m.end()]
-    else:
-        quality = 0.8  # no legal suffix: maybe a name cut by the row end
+    if m is None:
+        return None  # no legal suffix: not an organisation's name (or cut beyond use)
+    s = s[:m.end()]
     s = re.sub(r"^[\d.、()\s]+", "", s)
     if len(re.findall(r"[\u4e00-\u9fff]", s)) < 4 or find_dates(s):
         return None
@@ -64,8 +60,11 @@ def person(text: str) -> Parsed | None:
     return Parsed(m.group(0), 1.0 if len(m.group(0)) <= 3 else 0.85, used=m.group(0))
 
 
+_DIGIT_O = re.compile(r"(?<=\d)[oO](?=\d|[\u4e00-\u9fff]|$)|(?<=[A-Z])[oO](?=\d)")
+
+
 def plain(text: str) -> Parsed | None:
-    s = fold(text).strip(" :;|,.。、")
+    s = _DIGIT_O.sub("0", fold(text).strip(" :;|,.。、"))
     if not s or len(s) < 2:
         return None
     return Parsed(s, used=s)
@@ -78,7 +77,9 @@ def uscc(text: str) -> Parsed | None:
     r = next((r for r in reads if r.valid), reads[0])
     if r.valid:
         return Parsed(r.value, 0.9 if r.note and "修复" in r.note else 1.0, r.note, r.raw)
-    return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw)
+    # a code failing its check is far more often misread than miswritten when it was OCR'd:
+    # below the rules' floor unless the OCR was very sure of every character
+    return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw, ocr_factor=0.78)
 
 
 def date(text: str) -> Parsed | None:
@@ -120,6 +121,10 @@ def term(text: str) -> Parsed | None:
     """营业期限: '2015年08月13日至2045年08月12日' / '...至长期' / '长期' -> {start, end}."""
     s = fold(text)
     dates = find_dates(s)
+    to = s.find("至")
+    if len(dates) == 1 and to >= 0 and dates[0][1] > to:
+        # '至2073年11月25日' with the start lost: the one date is the end
+        return Parsed({"start": None, "end": dates[0][0].isoformat()}, 0.7)
     start = dates[0][0].isoformat() if dates else None
     if "长期" in s or "永久" in s or "无固定期限" in s:
         end = "长期"

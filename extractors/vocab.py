@@ -28,7 +28,7 @@ class FieldSpec(_M):
     kind: Kind
     labels: list[str] = PydField(min_length=1)
     anchored: list[str] = PydField(default_factory=list)
-    fallback: Literal["last_date", "any_uscc", "authority", "issue_date", "street"] | None = None
+    fallback: Literal["last_date", "any_uscc", "authority", "issue_date", "street", "address_row"] | None = None
 
 
 class Settings(_M):

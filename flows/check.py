@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 def check_submission(entry_path: str, as_of: str | None = None, policy_path: str | None = None,
                      key: str | None = None, force: bool = False, kind: str = "intake",
                      lease_seconds: float = claims.DEFAULT_LEASE, data_dir: str | None = None,
-                     database_url: str | None = None) -> dict:
-    """Check one submission folder or zip; returns the Outcome as a dict."""
+                     database_url: str | None = None, wait_seconds: float | None = None) -> dict:
+    """Check one submission folder or zip; returns the Outcome as a dict. ``wait_seconds``:
+    how long to wait for a claim another worker holds (default two leases)."""
     from pipeline.pages import page_tasks
     from pipeline.policy import load_policy
     from pipeline.store import open_store
@@ -45,7 +46,8 @@ def check_submission(entry_path: str, as_of: str | None = None, policy_path: str
     try:
         submission = ingest_task(entry, settings)
         prepared, outcome = prepare(store, entry, submission, worker=worker,
-                                    lease_seconds=lease_seconds, force=force, kind=kind)
+                                    lease_seconds=lease_seconds, force=force, kind=kind,
+                                    wait_seconds=wait_seconds)
         if outcome is not None:
             logger.info("%s: %s", entry.key, outcome.status)
             outcome.seconds = round(time.perf_counter() - started, 3)

@@ -40,9 +40,23 @@ def intake(inbox: str, as_of: str | None = None, policy_path: str | None = None,
     params = dict(as_of=as_of, policy_path=policy_path, lease_seconds=lease_seconds,
                   data_dir=data_dir, database_url=database_url)
     outcomes: list[dict] = []
-    pending = list(entries)
-    running = []
     limit = max(1, min(concurrency, _ENTRY_RUNNER_MAX))
+    # First every entry without waiting on claims another worker holds, then those again,
+    # waiting for that worker to finish or for its lease to run out (a killed worker).
+    deferred = _drain(entries, dict(params, wait_seconds=0.0), limit, dask_address, outcomes,
+                      logger)
+    _drain(deferred, params, limit, dask_address, outcomes, logger)
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o["status"]] = counts.get(o["status"], 0) + 1
+    logger.info("intake of %s: %s; %d pages read", inbox, counts,
+                sum(o.get("pages_read", 0) for o in outcomes))
+    return outcomes
+
+
+def _drain(entries, params, limit, dask_address, outcomes, logger) -> list:
+    """Run entries ``limit`` at a time; returns those still busy (others' claims)."""
+    pending, running, busy = list(entries), [], []
     while pending or running:
         while pending and len(running) < limit:
             entry = pending.pop(0)
@@ -50,17 +64,16 @@ def intake(inbox: str, as_of: str | None = None, policy_path: str | None = None,
                                                            dask_address)))
         entry, future = running.pop(0)
         try:
-            outcomes.append(future.result())
+            outcome = future.result()
         except Exception as exc:  # noqa: BLE001 - one entry failing must not stop the pass
             logger.error("%s failed: %s", entry.key, exc)
-            outcomes.append({"key": entry.key, "source": str(entry.path), "status": "failed",
-                             "error": f"{type(exc).__name__}: {exc}"})
-    counts: dict[str, int] = {}
-    for o in outcomes:
-        counts[o["status"]] = counts.get(o["status"], 0) + 1
-    logger.info("intake of %s: %s; %d pages read", inbox, counts,
-                sum(o.get("pages_read", 0) for o in outcomes))
-    return outcomes
+            outcome = {"key": entry.key, "source": str(entry.path), "status": "failed",
+                       "error": f"{type(exc).__name__}: {exc}"}
+        if outcome["status"] == "busy" and params.get("wait_seconds") == 0.0:
+            busy.append(entry)
+        else:
+            outcomes.append(outcome)
+    return busy
 
 
 @flow(name="recheck")

@@ -73,7 +73,7 @@ def assemble_task(submission: Submission, results: list[PageResult], *, policy, 
                            nlp=shared_nlp())
 
 
-@task(name="save-version", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=3)
+@task(name="save-version", cache_policy=NO_CACHE)
 def finish_task(store, prepared, report, results, *, settings: Settings, started: float):
     from pipeline.store.intake import finish
 

@@ -88,12 +88,24 @@ def run_intake(inbox: Path, *, settings, policy, as_of, concurrency: int, lease:
                 progress.advance(page_bar)
             return results
 
-        def one(entry):
+        def one(entry, wait):
             return check_entry(store, entry, settings=settings, policy=policy, as_of=as_of,
-                               map_pages=mapper, lease_seconds=lease).as_dict()
+                               map_pages=mapper, lease_seconds=lease,
+                               wait_seconds=wait).as_dict()
 
+        # First every entry without waiting for claims another worker holds, then those
+        # again, waiting for the other worker to finish or for its lease to run out.
+        deferred = []
         with ThreadPoolExecutor(max(1, concurrency)) as pool:
-            for outcome in pool.map(one, entries):
+            for entry, outcome in zip(entries, pool.map(lambda e: one(e, 0.0), entries)):
+                if outcome["status"] == "busy":
+                    deferred.append(entry)
+                    continue
+                outcomes.append(outcome)
+                progress.advance(entry_bar)
+                if on_outcome:
+                    on_outcome(outcome)
+            for outcome in pool.map(lambda e: one(e, None), deferred):
                 outcomes.append(outcome)
                 progress.advance(entry_bar)
                 if on_outcome:

@@ -264,3 +264,27 @@ def test_only_catalog_fields_and_other_is_empty():
     assert run("other", [["随便什么内容"]]) == {}
     f = run("business_license", [[ln.format(uscc=_uscc()) for ln in LICENSE]])
     assert "term" not in f
+
+
+def test_unreadable_pages_give_no_fields_and_seal_names_authority():
+    from pipeline.models import Page, Seal
+
+    bad = Page(file="x.pdf", number=1, width=0, height=0, source="ocr", error="OcrTimeout")
+    doc = Document(file="x.pdf", pages=[1], doc_type="business_license", confidence=1.0)
+    assert extract_fields(doc, [bad]) == {}
+    page = make_page(["名称\t" + NAME, "登记机关"], style="ocr")
+    seal = Seal(page=1, bbox=(1500, 2500, 1900, 2900), text="上海市松江区市场监督管理局", score=0.9)
+    doc = doc.model_copy(update={"seals": [seal]})
+    f = extract_fields(doc, [page])
+    assert f["registration_authority"].value == "上海市松江区市场监督管理局"
+    assert f["registration_authority"].bbox == seal.bbox and "印章" in f["registration_authority"].note
+
+
+def test_application_case_user_org_from_feedback_section():
+    lines = ["应用案例", "一、应用场景描述", "上海某某精密制造股份有限公司在日常业务中面临数据量大的问题。", "二、实施过程",
+             NAME + "于2026年组建联合项目组，完成需求调研。", "三、应用效果", "效率提升49%。", "四、用户反馈",
+             "上海某某精密制造股份有限公司反馈：系统运行稳定。"]
+    f = run("application_case", [lines], style="ocr")
+    assert f["sections_present"].value == ["应用场景描述", "实施过程", "应用效果", "用户反馈"]
+    assert f["user_org"].value == "上海某某精密制造股份有限公司"
+    assert f["applicant_name"].value == NAME

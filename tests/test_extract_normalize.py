@@ -123,3 +123,22 @@ def test_find_uscc_in_spaced_ocr_text():
     assert "修复" in reads[0].note
     bad = find_uscc("代码 91110114064948511K")
     assert len(bad) == 1 and not bad[0].valid
+
+
+def test_money_amount_in_words_with_ocr_slips():
+    assert parse_money("人民币索任伍佰万元整") == 15_000_000  # 壹仟 read as 索任
+    # a garbled amount in words is not replaced by the next figure in the sentence
+    assert parse_money("总投资人民币章亿撞什参佰参拾肆万峙什元整，其中研发成本11540万元") == 183_344_000
+    assert parse_money("总投资人民币章亿撞鬼参佰参拾肆万峙什元整，其中研发成本11540万元") is None
+
+
+def test_implausible_years_are_not_dates():
+    assert parse_date("一〇二六年二月六日") is None  # 二 misread as 一
+    assert parse_date("二O二六年二月六日") == D(2026, 2, 6)  # 〇 read as the letter O
+
+
+def test_license_term_with_only_its_end():
+    from extractors.values import term
+
+    assert term("至2073年11月25日").value == {"start": None, "end": "2073-11-25"}
+    assert term("2023年11月26日至长期").value == {"start": "2023-11-26", "end": "长期"}

@@ -44,3 +44,19 @@ def test_samples_have_the_three_verdicts():
         levels = {sev[e["code"]] for e in spec.expected}
         verdicts.append("gaps" if "error" in levels else "review" if "warning" in levels else "pass")
     assert verdicts == ["pass", "gaps", "review"]
+
+
+def test_gentle_samples_have_no_faint_stamps():
+    import random
+
+    from fixtures import docs as dm
+
+    faint = {True: 0, False: 0}
+    for gentle in (True, False):
+        for seed in range(6):
+            for case_id, cat, codes, decoys in SAMPLES:
+                spec = plan_case(case_id, seed, category=cat, codes=codes, decoys=decoys, gentle=gentle)
+                for d in spec.docs:
+                    for p in dm.build(d, spec, random.Random(sub_seed(seed, "doc", d))).pages:
+                        faint[gentle] += sum(1 for s in p.seals if s.owner == "applicant" and s.ink < 0.65)
+    assert faint[True] == 0 and faint[False] > 0

@@ -67,20 +67,22 @@ def sections_present(reader: DocReader, sections: dict[str, list[str]]) -> Field
                                   "raw": " / ".join(s.text for s in spans)})
 
 
+_SUFFIX = (r"(?:股份有限公司|有限责任公司|有限公司|分公司|会计师事务所(?:\([^)]{2,10}\))?|"
+           r"研究院|研究所|中心|人民政府|管理局|委员会|协会|联盟|办公室|局|厅)")
+# a name may stack units: 国家密码管理局商用密码检测中心, 某某有限公司松江分公司
 _ORG_IN_PROSE = re.compile(
-    r"([\u4e00-\u9fff()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|分公司|会计师事务所(?:\([^)]{2,10}\))?|"
-    r"研究院|研究所|中心|人民政府|管理局))"
+    r"([\u4e00-\u9fff()A-Za-z0-9]{2,30}?" + _SUFFIX + r"(?:[\u4e00-\u9fff()A-Za-z0-9]{0,16}?" + _SUFFIX + r")*)"
 )
 _LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|:|,|。)")
 
 
 def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), reverse: bool = False,
-                 exclude: set[str] = frozenset()) -> Found | None:
+                 exclude: set[str] = frozenset(), rows: list[Row] | None = None) -> Found | None:
     """An organisation written in running text or alone on a row, by its legal suffix.
 
     Leading words such as 授予 / 审计了 are cut off; names in ``exclude`` are skipped.
     """
-    rows = list(reader.all_rows())
+    rows = list(reader.all_rows()) if rows is None else rows
     for row in (reversed(rows) if reverse else rows):
         start = 0
         for cell in row.chars.split(GAP):
@@ -100,6 +102,36 @@ def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), 
                 return Found(Parsed(parsed.value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
             start += len(cell) + 1
     return None
+
+
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+
+
+def quoted(reader: DocReader, *, after: tuple[str, ...] = ()) -> Found | None:
+    """The first “quoted” name in the running text (optionally right after one of ``after``)."""
+    for page in reader.pages:
+        text, where = reader.joined(page)
+        for a, b in balanced_quotes(text):
+            if after and not text[max(0, a - 7):a - 1].endswith(after):
+                continue
+            return Found(Parsed(text[a:b], 0.85, note="取正文引号内名称"), reader.spans_of(where, a, b))
+    return None
+
+
+def balanced_quotes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost “…” run; nested quotes (“上海市“专精特新”企业”) stay inside."""
+    out = []
+    depth, start = 0, 0
+    for k, c in enumerate(text):
+        if c == "“":
+            if depth == 0:
+                start = k + 1
+            depth += 1
+        elif c == "”" and depth:
+            depth -= 1
+            if depth == 0 and 2 <= k - start <= 40:
+                out.append((start, k))
+    return out
 
 
 def put(out: dict[str, Field], reader: DocReader, name: str, found: Found | None, **kw) -> None:

@@ -13,7 +13,7 @@ import re
 
 from pipeline.models import Field
 
-from extractors.doctypes.common import heading_matches, strip_numbering
+from extractors.doctypes.common import strip_numbering
 from extractors.layout import GAP, Span
 from extractors.normalize import find_dates, fold
 from extractors.reader import DocReader
@@ -21,8 +21,12 @@ from extractors.vocab import vocab
 
 
 def _section_of(row_text: str, sections: dict[str, list[str]], others: list[str]) -> str | None:
-    head = strip_numbering(row_text.split(GAP)[0])
-    if find_dates(head):
+    """The section a heading row opens; a heading is numbered or stands alone on its row
+    (a table's first cell that names a section, as in an appendix, is not a heading)."""
+    first = row_text.split(GAP)[0]
+    head = strip_numbering(first)
+    numbered = head != first.strip()
+    if find_dates(head) or (not numbered and GAP in row_text.strip(GAP)):
         return None
     for kind, words in sections.items():
         for w in words:
@@ -71,7 +75,10 @@ def records(reader: DocReader) -> Field | None:
             continue
         dates = find_dates(row.chars)
         span = Span(row, 0, len(row.chars))
-        if dates:
+        rest = row.chars
+        for _, a, b in dates:
+            rest = rest[:a] + " " * (b - a) + rest[b:]
+        if dates and len(re.sub(r"[\s\d\t.,:;|]", "", rest)) >= 3:  # a record, not a bare date
             d, a, b = dates[0]
             items.append({"kind": current, "date": d.isoformat(), "text": row.text.replace(GAP, " "),
                           "page": row.page.number, "bbox": list(span.bbox)})

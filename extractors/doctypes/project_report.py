@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.models import Field
 
 from extractors.doctypes.common import orgs_in_rows, put, sections_present
@@ -27,7 +29,7 @@ def title_line(reader: DocReader) -> Found | None:
     """No 项目名称 label: the line right under the report's title is the project's name."""
     rows = reader.rows[reader.pages[0].number][:8]
     for i, row in enumerate(rows[:-1]):
-        if "项目情况报告" in row.chars or "项目报告" in row.chars:
+        if re.search(r"项目(情况)?报.{0,1}$", row.chars.strip()) or "项目情况报告" in row.chars:
             nxt = rows[i + 1]
             text = nxt.chars.replace(GAP, " ").strip()
             if ":" not in text and len(text) >= 6 and has_cjk(text) and not find_dates(text):

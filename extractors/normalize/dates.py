@@ -11,9 +11,9 @@ import datetime as dt
 import re
 import unicodedata
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "o": 0, "О": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
-_CN_NUM = "〇○零一二三四五六七八九十两"
+_CN_NUM = "〇○零一二三四五六七八九十两OoО"
 
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS = [
@@ -58,6 +58,8 @@ def _cn_small(s: str) -> int | None:
 
 
 def _make(y: int, m: int, d: int) -> dt.date | None:
+    if not 1949 <= y <= 2100:  # a misread digit (1026 for 2026) is no date
+        return None
     try:
         return dt.date(y, m, d)
     except ValueError:

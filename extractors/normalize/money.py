@@ -19,6 +19,26 @@ _DIGIT_UP = {"零": 0, "〇": 0, "壹": 1, "一": 1, "贰": 2, "二": 2, "两": 
              "八": 8, "玖": 9, "九": 9}
 
 
+# characters Tesseract puts for uppercase numerals, applied only inside an amount in words
+_UPPER_OCR = str.maketrans({"任": "仟", "仔": "仟", "忏": "仟", "伯": "佰", "陌": "佰", "索": "壹", "萱": "壹",
+                            "壶": "壹", "参": "叁", "叉": "叁", "贰": "贰", "武": "贰", "肄": "肆", "律": "肆",
+                            "柴": "柒", "染": "柒", "栋": "柒", "拥": "捌", "扒": "捌", "玫": "玖", "抬": "拾",
+                            "恰": "拾", "伍": "伍", "佐": "伍", "陡": "陆", "隆": "陆", "什": "仟",
+                            "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁"})
+_UPPER_AMOUNT = re.compile(r"(人民币|大写)[:\s]*([\u4e00-\u9fff]{1,14}?)(万元|元|圆|亿元)")
+
+
+def _fix_upper_ocr(s: str) -> str:
+    """Repair misread numerals of an amount in words (人民币索任伍佰万元整 → 壹仟伍佰万元整)."""
+    def fix(m: re.Match) -> str:
+        run = m.group(2).translate(_UPPER_OCR)
+        if all(c in _UPPER for c in run):
+            return m.group(1) + run + m.group(3)
+        return m.group(0)
+
+    return _UPPER_AMOUNT.sub(fix, s)
+
+
 def unit_factor(text: str | None) -> int | None:
     """The unit a header or label declares, e.g. ``金额（万元）`` → 10000."""
     if not text:
@@ -49,6 +69,12 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
 
     s = unicodedata.normalize("NFKC", to_simplified(text))
     s = s.replace("￥", "").replace("¥", "")
+    s = _fix_upper_ocr(s)
+    garbled = _UPPER_AMOUNT.search(s)
+    if garbled and not all(c in _UPPER for c in garbled.group(2)) and \
+            sum(c in _UPPER for c in garbled.group(2)) >= 2:
+        # an amount in words we cannot read: a later figure in the sentence is another amount
+        return None
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
     m = _ARABIC.search(s)
     mu = _UPPER_RUN.search(s)

@@ -38,6 +38,7 @@ def squash_cjk(text: str) -> str:
     return _MULTI_SPACE.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The matching form: simplified, NFKC (full-width → ASCII), CJK whitespace removed.
 

@@ -27,7 +27,8 @@ MAX_ASPECT = 1.9
 WORK_MIN_REDNESS = 12.0  # redness floor on the shrunk page (thin faded ink is averaged down)
 MIN_RING_COVERAGE = 0.62  # share of the boundary (on the page) with ink, red seals
 MIN_RING_COVERAGE_GREY = 0.85
-MAX_FIT_RESIDUAL = 0.075  # mean |r/r_ellipse - 1| of the outer boundary
+MAX_FIT_RESIDUAL = 0.075
+SPLIT_MIN_COVERAGE = 0.8  # mean |r/r_ellipse - 1| of the outer boundary
 
 
 @dataclass
@@ -69,13 +70,16 @@ def _work_image(img_bgr: np.ndarray) -> tuple[np.ndarray, float]:
     f = int(round(max(h, w) / WORK_LONG_SIDE))
     if f < 2:
         return img_bgr, 1.0
-    small = img_bgr
+    # crop to a multiple of f so that every step is an exact integer shrink (OpenCV's fast
+    # path; an odd width makes the same resize several times slower)
+    small = img_bgr[: (h // f) * f, : (w // f) * f]
     g = f
     while g >= 4 and g % 2 == 0:
         small = cv2.resize(small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA)
         g //= 2
-    small = cv2.resize(small, (w // f, h // f), interpolation=cv2.INTER_AREA)
-    return small, (w // f) / w
+    if g > 1:
+        small = cv2.resize(small, (w // f, h // f), interpolation=cv2.INTER_AREA)
+    return small, 1.0 / f
 
 
 def _fill_component(comp: np.ndarray, edges: tuple[bool, bool, bool, bool]) -> np.ndarray:
@@ -105,23 +109,15 @@ def _ring_coverage(mask: np.ndarray, e: _Ellipse, *, inner: float = 0.84, outer:
     """Share of boundary directions (inside the image) with ink in the ring band, and how
     many directions were inside the image at all."""
     h, w = mask.shape
-    hits = 0
-    inside = 0
-    scales = np.linspace(inner, outer, 6)
-    rings = [e.points(n, s) for s in scales]
-    for k in range(n):
-        found = False
-        seen = False
-        for pts in rings:
-            x, y = int(round(pts[k, 0])), int(round(pts[k, 1]))
-            if 0 <= x < w and 0 <= y < h:
-                seen = True
-                if mask[y, x]:
-                    found = True
-                    break
-        if seen:
-            inside += 1
-            hits += found
+    pts = np.stack([e.points(n, sc) for sc in np.linspace(inner, outer, 6)])  # (6, n, 2)
+    xs = np.rint(pts[..., 0]).astype(np.int64)
+    ys = np.rint(pts[..., 1]).astype(np.int64)
+    ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    ink = np.zeros(ok.shape, bool)
+    ink[ok] = mask[ys[ok], xs[ok]] > 0
+    seen = ok.any(axis=0)
+    inside = int(seen.sum())
+    hits = int((ink.any(axis=0) & seen).sum())
     return (hits / inside if inside else 0.0), inside
 
 
@@ -171,6 +167,7 @@ class _Candidate:
     colour: str
     score: float
     box: tuple[float, float, float, float] | None = None  # rectangular seals: their own box
+    by_circle: bool = False  # found by the circle search (less exact than a fitted blob)
 
 
 def _analyse_blobs(mask: np.ndarray, px_per_mm: float, *, colour: str, min_coverage: float,
@@ -345,7 +342,8 @@ def _split(filled, origin, size, mask, px_per_mm, colour, min_coverage):
         if not _size_ok(e, px_per_mm):
             continue
         cov, inside = _ring_coverage(mask, e, inner=0.82, outer=1.06)
-        if cov < min_coverage or inside < 30:
+        # a circle guessed from a blob's shape needs more of its ring than a fitted one
+        if cov < max(min_coverage, SPLIT_MIN_COVERAGE) or inside < 30:
             continue
         w, h = size
         x0, y0, x1, y1 = e.bbox()
@@ -391,7 +389,7 @@ def _hough_grey(grey: np.ndarray, mask: np.ndarray, px_per_mm: float) -> list[_C
         ek = best[0]
         x0, y0, x1, y1 = ek.bbox()
         partial = min(x0, y0, w - x1, h - y1) < -0.06 * (x1 - x0)
-        out.append(_Candidate(ek, partial, best[1], 0.05, "grey", 0.0))
+        out.append(_Candidate(ek, partial, best[1], 0.05, "grey", 0.0, by_circle=True))
     return out
 
 
@@ -455,6 +453,14 @@ def _iou(a, b) -> float:
     return inter / ua if ua > 0 else 0.0
 
 
+def _inside(a, b) -> float:
+    """Share of box a that lies inside box b."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = (a[2] - a[0]) * (a[3] - a[1])
+    return ix * iy / area if area > 0 else 0.0
+
+
 def _page_is_grey(balanced: np.ndarray) -> bool:
     """No colour left on the (white-balanced) page: a black-and-white copy or scan."""
     if balanced.ndim == 2:
@@ -484,22 +490,23 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
     if not cands and _page_is_grey(small):
         gmask = _grey_mask(small)
-        grey = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY)
-        grey_img = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+        blobs = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY)
+        cands = [c for c in blobs if _has_star_or_text(gmask, c.e)]
         # faint copies and uneven light: circles checked on a local-contrast mask, and only
         # kept with the whole seal pattern (ring, text band, solid star, empty zone between)
+        grey_img = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         local = cv2.adaptiveThreshold(grey_img, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                       cv2.THRESH_BINARY_INV, 31, 10)
-        grey += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
-        cands = [c for c in grey if _has_star_or_text(gmask, c.e)]
-    cands.sort(key=lambda c: -c.coverage)
+        cands += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
+    # rectangles first (a frame is unambiguous), fitted blobs before circle-search finds
+    cands.sort(key=lambda c: (c.box is None, c.by_circle, -c.coverage))
     seals: list[Seal] = []
     boxes: list[tuple[float, float, float, float]] = []
     h, w = img_bgr.shape[:2]
     for c in cands:
         x0, y0, x1, y1 = c.box or c.e.bbox()
         box = (max(0.0, x0 / scale), max(0.0, y0 / scale), min(float(w), x1 / scale), min(float(h), y1 / scale))
-        if any(_iou(box, b) > 0.5 for b in boxes):
+        if any(_iou(box, b) > 0.5 or _inside(b, box) > 0.6 for b in boxes):
             continue
         boxes.append(box)
         if c.box is not None:

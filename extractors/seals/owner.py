@@ -43,8 +43,14 @@ class OwnerVocabulary(BaseModel):
     name_suffixes: list[str] = Field(min_length=1)
     organisation_markers: list[str] = Field(min_length=1)
     seal_kind_words: list[str] = Field(default_factory=list)
+    org_tail_chars: str = ""
+    org_tail_min: int = Field(default=2, ge=1)
     low_weight_chars: str = ""
     low_weight: float = Field(default=0.2, ge=0, le=1)
+    glyph_fonts: list[tuple[str, int]] = Field(default_factory=list)
+    glyph_floor: float = Field(default=0.45, ge=0, le=1)
+    glyph_span: float = Field(default=0.35, gt=0, le=1)
+    glyph_credit: float = Field(default=0.6, ge=0, le=1)
     thresholds: _Thresholds
 
 
@@ -79,19 +85,84 @@ def core(name: str, vocab: OwnerVocabulary | None = None) -> str:
     return n
 
 
+@lru_cache(maxsize=1)
+def _glyph_font():
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    for path, index in vocabulary().glyph_fonts:
+        if Path(path).exists():
+            try:
+                return ImageFont.truetype(path, 40, index=index)
+            except OSError:
+                continue
+    return None
+
+
+@lru_cache(maxsize=20000)
+def _glyph(ch: str):
+    """A character's glyph, cropped, 24×24, blurred, zero-mean unit-norm (for correlation)."""
+    import cv2
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    font = _glyph_font()
+    if font is None:
+        return None
+    im = Image.new("L", (56, 56), 0)
+    ImageDraw.Draw(im).text((6, -4), ch, fill=255, font=font)
+    a = np.asarray(im, np.float32) / 255.0
+    ys, xs = np.nonzero(a > 0.3)
+    if len(xs) == 0:
+        return None
+    a = cv2.resize(a[ys.min():ys.max() + 1, xs.min():xs.max() + 1], (24, 24), interpolation=cv2.INTER_AREA)
+    a = cv2.GaussianBlur(a, (0, 0), 1.2)
+    a = a - a.mean()
+    return a / (float(np.linalg.norm(a)) + 1e-6)
+
+
+@lru_cache(maxsize=200000)
+def glyph_similarity(a: str, b: str) -> float:
+    """0..1 partial credit for reading ``b`` where the name has ``a`` (1 only if equal)."""
+    if a == b:
+        return 1.0
+    ga, gb = _glyph(a), _glyph(b)
+    if ga is None or gb is None:
+        return 0.0
+    vocab = vocabulary()
+    corr = float((ga * gb).sum())
+    soft = min(1.0, max(0.0, (corr - vocab.glyph_floor) / vocab.glyph_span))
+    return vocab.glyph_credit * soft
+
+
 def _weighted_overlap(n: str, t: str, vocab: OwnerVocabulary) -> float:
     """Share of the name's characters found in the reading, common characters weighing
-    little; order-free, so a reading that starts mid-ring scores the same."""
+    little; order-free, so a reading that starts mid-ring scores the same. A distinctive
+    character misread as a look-alike counts in part."""
     pool: dict[str, int] = {}
     for ch in t:
         pool[ch] = pool.get(ch, 0) + 1
     total = hit = 0.0
+    missed: list[tuple[str, float]] = []
     for ch in n:
         w = vocab.low_weight if ch in vocab.low_weight_chars else 1.0
         total += w
         if pool.get(ch, 0) > 0:
             pool[ch] -= 1
             hit += w
+        elif w == 1.0:
+            missed.append((ch, w))
+    if missed and _CJK.search(t):
+        spare = [ch for ch, k in pool.items() for _ in range(k) if _CJK.match(ch)]
+        for ch, w in missed:
+            if not spare:
+                break
+            best = max(spare, key=lambda r: glyph_similarity(ch, r))
+            credit = glyph_similarity(ch, best)
+            if credit > 0:
+                hit += w * credit
+                spare.remove(best)
     return hit / total if total else 0.0
 
 
@@ -121,6 +192,29 @@ def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) ->
     return score
 
 
+def _union_score(name: str, readings: list[str], vocab: OwnerVocabulary) -> float:
+    """Like name_score, with the characters of all readings pooled: each OCR pass gets
+    different characters wrong, and a name's rare characters turning up in some pass is
+    evidence a stranger's seal does not produce."""
+    if len(readings) < 2:
+        return 0.0
+    n = normalise(name)
+    pool: dict[str, int] = {}
+    for r in readings:
+        counts: dict[str, int] = {}
+        for ch in r:
+            counts[ch] = counts.get(ch, 0) + 1
+        for ch, k in counts.items():
+            pool[ch] = max(pool.get(ch, 0), k)
+    pooled = "".join(ch * k for ch, k in pool.items())
+    bag = _weighted_overlap(n, pooled, vocab)
+    full = max(fuzz.partial_ratio(n, r + r) for r in readings)
+    score = 0.7 * 100 * bag + 0.3 * full
+    if not any(ch not in vocab.low_weight_chars and ch in pooled for ch in n):
+        score = min(score, 50.0)
+    return score
+
+
 def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     k = normalise(keyword)
     if not k:
@@ -130,6 +224,14 @@ def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     if len(k) < 4:
         return False
     return fuzz.partial_ratio(k, reading + reading) >= threshold
+
+
+def _company_tail(reading: str, vocab: OwnerVocabulary) -> bool:
+    """A long reading ending in a mangled 有限公司 (有腿公耿) is still a company's name."""
+    cjk = "".join(_CJK.findall(reading))
+    if not vocab.org_tail_chars or len(cjk) < 8:
+        return False
+    return len(set(cjk[-5:]) & set(vocab.org_tail_chars)) >= vocab.org_tail_min
 
 
 @dataclass
@@ -168,7 +270,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     reading = readings[0]  # the best-confidence reading, used to name a stranger's seal
 
     def score(name: str) -> float:
-        return max(name_score(name, r, vocab) for r in readings)
+        return max([name_score(name, r, vocab) for r in readings] + [_union_score(name, readings, vocab)])
 
     cands: list[_Cand] = []
     if applicant_name:
@@ -186,26 +288,35 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
 
     authority_kw = [k for k in _attr(cfg, "authority_keywords", [])
                     if any(_keyword_hit(k, r, th.keyword) for r in readings)]
-    if cands:
-        best = cands[0]
+    third_kw = [k for k in _attr(cfg, "third_party_keywords", [])
+                if any(_keyword_hit(k, r, th.keyword) for r in readings)]
+    best = cands[0] if cands else None
+    lead = 0.0
+    if best is not None:
         rival = next((c for c in cands[1:] if c.owner != best.owner or c.name != best.name), None)
         lead = best.score - (rival.score if rival else 0.0)
         if best.score >= strong and lead > 0:
             return done(best.owner, best.name, best.score)
-        if best.score >= th.accept and lead >= th.margin and not (best.owner == "applicant" and authority_kw):
+        if (best.owner == "applicant" and best.score >= th.accept and lead >= th.margin
+                and not authority_kw):
             return done(best.owner, best.name, best.score)
+    # the kind of body a seal names is plainer evidence than a loose match to one name
     if authority_kw:
         named = next((c for c in cands if c.owner == "authority" and c.score >= th.accept - th.margin), None)
         return done("authority", named.name if named else reading, named.score if named else None)
+    if third_kw:
+        named = next((c for c in cands if c.owner == "other" and c.score >= th.accept - th.margin), None)
+        return done("other", named.name if named else reading, named.score if named else None)
+    if best is not None and best.score >= th.accept and lead >= th.margin:
+        return done(best.owner, best.name, best.score)
     applicant = next((c for c in cands if c.owner == "applicant"), None)
     if applicant and applicant.score >= th.stranger_max:
         # near the applicant's name but not clearly it: do not call it a stranger's seal
         return done("unknown", None, applicant.score)
-    third_kw = [k for k in _attr(cfg, "third_party_keywords", [])
-                if any(_keyword_hit(k, r, th.keyword) for r in readings)]
     # a marker plus a few more characters is an organisation's name, not a fragment of one
     org = any(m in r and len(_CJK.findall(r)) - len(m) >= 3
-              for r in readings for m in vocab.organisation_markers)
-    if third_kw or org:
+              for r in readings for m in vocab.organisation_markers) or any(_company_tail(r, vocab) for r in readings)
+    # a colourless copy reads too poorly to accuse a stranger from markers alone
+    if org and seal.colour != "grey":
         return done("other", reading, cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)

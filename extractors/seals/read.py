@@ -189,6 +189,43 @@ def _widen(strip: np.ndarray) -> np.ndarray:
 READ_PLAN = ((0, _thicken), (1, _thicken), (0, _soften), (0, _widen))
 
 
+def _read_flat(img_bgr: np.ndarray, seal: Seal, *, deadline: float, lang: str) -> Seal:
+    """A rectangular seal: its text runs in straight lines, so the box is read as it is."""
+    import time
+
+    h, w = img_bgr.shape[:2]
+    x0, y0, x1, y1 = (int(v) for v in seal.bbox)
+    crop = img_bgr[max(0, y0):min(h, y1), max(0, x0):min(w, x1)]
+    if crop.size == 0:
+        return seal
+    if seal.colour == "red" and crop.ndim == 3:
+        red = ink.redness(crop, ink.paper_gains(img_bgr[::8, ::8]))
+        hi = float(np.percentile(red[red > 10], 90)) if (red > 10).sum() > 50 else 60.0
+        inkimg = (255 - np.clip(red * (255.0 / max(hi, 25.0)), 0, 255)).astype(np.uint8)
+    else:
+        inkimg = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    # the frame is not text: blank a margin of a few percent inside the box
+    mh, mw = max(2, int(inkimg.shape[0] * 0.07)), max(2, int(inkimg.shape[1] * 0.04))
+    inkimg = inkimg.copy()
+    inkimg[:mh], inkimg[-mh:], inkimg[:, :mw], inkimg[:, -mw:] = 255, 255, 255, 255
+    reads: list[tuple[float, str]] = []
+    for prep in (_thicken, lambda x: x):
+        left = deadline - time.monotonic()
+        if left <= 0.5:
+            break
+        try:
+            lines = ocr.ocr_lines(_prepare(prep(inkimg)), lang=lang, timeout=left, psm=6)
+        except ocr.OcrTimeout:
+            break
+        q, text = _quality(lines)
+        if text:
+            reads.append((q, text))
+    if not reads:
+        return seal
+    reads.sort(key=lambda r: -r[0])
+    return seal.model_copy(update={"text": reads[0][1], "readings": list(dict.fromkeys(t for _, t in reads))})
+
+
 def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int = DEFAULT_DPI,
               lang: str = "chi_sim", max_reads: int = 4) -> Seal:
     """The seal with ``text`` (best reading) and ``readings`` (all of them) from its ring;
@@ -201,6 +238,8 @@ def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int 
     import time
 
     deadline = time.monotonic() + timeout
+    if seal.shape == "square":
+        return _read_flat(img_bgr, seal, deadline=deadline, lang=lang)
     ring, others = fit_rings(img_bgr, seal, dpi=dpi)
     if ring is None:
         log.debug("seal on page %d: ring not refitted", seal.page)

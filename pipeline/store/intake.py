@@ -222,6 +222,7 @@ def check_entry(
     force: bool = False,
     kind: str = "intake",
     nlp=None,
+    wait_seconds: float | None = None,
 ) -> Outcome:
     """The whole intake of one entry without Prefect (the CLI path)."""
     from pipeline.check import assemble_report, default_mapper
@@ -235,7 +236,8 @@ def check_entry(
         log.warning("cannot ingest %s: %s", entry.path, exc)
         return Outcome(entry.key, str(entry.path), "failed", error=str(exc), worker=worker)
     prepared, outcome = prepare(store, entry, submission, worker=worker,
-                                lease_seconds=lease_seconds, force=force, kind=kind)
+                                lease_seconds=lease_seconds, force=force, kind=kind,
+                                wait_seconds=wait_seconds)
     if outcome is not None:
         outcome.seconds = round(time.perf_counter() - started, 3)
         return outcome

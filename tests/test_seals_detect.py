@@ -1,0 +1,127 @@
+"""Seal detection on pages showing each hard case, scored against the truth of the
+stamped seals (fixtures.seal_art.synthetic_page)."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from extractors.seals import detect_seals
+from fixtures.seal_art import SEAL_CASES, _font, draw_seal, synthetic_page
+
+NAMES = {"applicant": "上海松江智算科技有限公司", "authority": "上海市松江区市场监督管理局",
+         "other": "上海云启数据服务有限公司"}
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def _match(found, truth):
+    """Pairs (seal, truth) by IoU >= 0.5, and the unmatched on both sides."""
+    pairs, left = [], list(truth)
+    extra = []
+    for s in found:
+        best = max(left, key=lambda t: _iou(s.bbox, t["bbox"]), default=None)
+        if best is not None and _iou(s.bbox, best["bbox"]) >= 0.5:
+            pairs.append((s, best))
+            left.remove(best)
+        else:
+            extra.append(s)
+    return pairs, extra, left
+
+
+CASES = [(case, 0) for case in SEAL_CASES] + [
+    (case, 1) for case in ("faded", "pink", "touching", "edge_half", "grey", "over_text")
+]
+
+
+@pytest.mark.parametrize(("case", "seed"), CASES)
+def test_each_hard_case_is_found_exactly(case, seed):
+    img, truth = synthetic_page(case, seed=seed, names=NAMES)
+    found = detect_seals(img, page=3)
+    pairs, extra, missed = _match(found, truth)
+    assert not extra, f"false seals {[s.bbox for s in extra]}"
+    assert not missed, f"missed seals {[t['bbox'] for t in missed]}"
+    for seal, t in pairs:
+        assert seal.page == 3
+        assert seal.partial == t["partial"]
+        assert seal.colour == t["colour"]
+        assert seal.shape == t["shape"]
+        assert _iou(seal.bbox, t["bbox"]) > 0.8
+        assert 0 < seal.score <= 1
+
+
+def test_grey_copies_score_lower_than_red():
+    red = detect_seals(synthetic_page("plain", seed=4, names=NAMES)[0], page=1)
+    grey = detect_seals(synthetic_page("grey", seed=4, names=NAMES)[0], page=1)
+    assert red and grey and grey[0].colour == "grey"
+    assert grey[0].score < red[0].score
+
+
+def test_half_seal_box_is_clipped_to_the_page():
+    img, truth = synthetic_page("edge_half", seed=3, names=NAMES)
+    (seal,) = detect_seals(img, page=1)
+    assert seal.partial
+    assert seal.bbox[2] <= img.shape[1]
+    assert seal.bbox[2] - seal.bbox[0] < 0.7 * (seal.bbox[3] - seal.bbox[1])
+
+
+def test_red_text_and_lines_alone_are_not_seals():
+    im = Image.new("RGB", (2480, 3508), "white")
+    d = ImageDraw.Draw(im)
+    d.text((300, 200), "上海市松江区人民政府文件", fill=(210, 30, 40), font=_font(120))
+    d.line((200, 400, 2280, 400), fill=(210, 30, 40), width=10)
+    d.text((300, 800), "重要提示：红色文字", fill=(200, 20, 30), font=_font(60))
+    d.ellipse((1000, 1500, 1060, 1560), outline=(210, 30, 40), width=6)  # a small red circle
+    d.rectangle((300, 2000, 2000, 2600), outline=(210, 30, 40), width=8)  # a red table frame
+    img = cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    assert detect_seals(img, page=1) == []
+
+
+def test_rectangular_seal_is_found_as_square():
+    """A CPA's rectangular seal (中国注册会计师 + name) stamped next to another one."""
+    im = Image.new("RGB", (2480, 3508), "white")
+    d = ImageDraw.Draw(im)
+    red = (200, 40, 50)
+    boxes = []
+    for k, name in enumerate(["刘宇航", "马雨桐"]):
+        x0, y0 = 1700, 600 + k * 170
+        d.rectangle((x0, y0, x0 + 350, y0 + 150), outline=red, width=8)
+        d.text((x0 + 20, y0 + 15), "中国注册会计师", fill=red, font=_font(44))
+        d.text((x0 + 100, y0 + 75), name, fill=red, font=_font(50))
+        boxes.append({"bbox": (x0, y0, x0 + 351, y0 + 151)})
+    img = cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    found = detect_seals(img, page=1)
+    pairs, extra, missed = _match(found, boxes)
+    assert not extra and not missed
+    assert all(s.shape == "square" for s, _ in pairs)
+
+
+def test_rotated_oval_seal():
+    im = Image.new("RGB", (2480, 3508), "white")
+    seal = draw_seal("上海松江智算科技有限公司", shape="oval", diameter_px=560, star=False,
+                     bottom_text="财务专用章", rng=random.Random(5)).rotate(35, expand=True, resample=Image.BICUBIC)
+    im.paste(seal, (900, 1500), seal)
+    (found,) = detect_seals(cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR), page=1)
+    assert found.shape == "oval"
+
+
+def test_detection_is_fast_enough():
+    """≤ 50 ms per 300-dpi A4 page is the target; CPU time, as the machine is shared."""
+    pages = [synthetic_page(c, seed=9, names=NAMES)[0] for c in ("plain", "none", "grey", "touching")]
+    times = []
+    for img in pages:
+        t0 = time.process_time()
+        detect_seals(img, page=1)
+        times.append((time.process_time() - t0) * 1000)
+    assert statistics.median(times) < 60, times

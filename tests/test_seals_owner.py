@@ -1,0 +1,107 @@
+"""Owner assignment from noisy ring readings: applicant, authority, third party, stranger."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.seals import assign_owner
+from extractors.seals.owner import core, name_score, vocabulary
+from pipeline.models import Seal
+
+APPLICANT = "上海松江智算科技有限公司"
+AUDIT_FIRM = "立信会计师事务所（特殊普通合伙）"
+
+
+def _owner(text, *, applicant=APPLICANT, third=(), readings=(), policy):
+    seal = Seal(page=1, bbox=(0, 0, 10, 10), text=text, readings=list(readings))
+    return assign_owner(seal, applicant_name=applicant, third_parties=list(third), policy=policy)
+
+
+@pytest.mark.parametrize("reading", [
+    "上海松江智算科技有限公司",        # clean
+    "上海松江答售科技有限公司",        # two wrong characters in the distinctive part
+    "于海松江避站科技有限公司",        # three wrong
+    "科技有限公司上海松江智算",        # read from another start on the ring
+    "上海松江智算科技有恨公司二",      # junk at the end
+])
+def test_applicant_despite_ocr_noise(reading, policy):
+    s = _owner(reading, policy=policy)
+    assert s.owner == "applicant"
+    assert s.owner_name == APPLICANT
+
+
+@pytest.mark.parametrize(("reading", "expected"), [
+    ("上海市松江区市场监督管理局", "上海市松江区市场监督管理局"),
+    ("上海南从江区市场监督管理局", "上海市松江区市场监督管理局"),
+    ("上海市松江区人民政府岳阳街道办事处", "上海市松江区人民政府岳阳街道办事处"),
+    ("上海市公共信用信息服务中心", "上海市公共信用信息服务中心"),
+])
+def test_authorities_from_the_policy(reading, expected, policy):
+    assert expected in policy.seals.authority_names
+    s = _owner(reading, policy=policy)
+    assert s.owner == "authority"
+    assert s.owner_name == expected
+
+
+def test_an_unlisted_authority_by_keyword(policy):
+    s = _owner("江苏省苏州市市场监督管理局", policy=policy)
+    assert s.owner == "authority"
+
+
+def test_named_third_party_is_other_with_its_name(policy):
+    s = _owner("立信会计师事务所", third=[AUDIT_FIRM], policy=policy)
+    assert (s.owner, s.owner_name) == ("other", AUDIT_FIRM)
+
+
+@pytest.mark.parametrize("reading", ["上海云启数据服务有限公司", "上海云鼻数据服务有限公司", "杭州远帆网络科技有限公司"])
+def test_stranger_company_is_other_with_its_reading(reading, policy):
+    s = _owner(reading, policy=policy)
+    assert s.owner == "other"
+    assert s.owner_name and "有限公司" in s.owner_name
+
+
+@pytest.mark.parametrize("reading", [None, "", "公司", "TS RE", "有限公司"])
+def test_unreadable_or_generic_is_unknown(reading, policy):
+    assert _owner(reading, policy=policy).owner == "unknown"
+
+
+def test_a_near_miss_of_the_applicant_is_never_a_stranger(policy):
+    """Half-read applicant names must not turn into SEAL_NAME_MISMATCH."""
+    s = _owner("于海亩洪算方必务有限公司", applicant="上海泖港算力服务有限公司", policy=policy)
+    assert s.owner in ("applicant", "unknown")
+
+
+def test_other_readings_are_used(policy):
+    s = _owner("二海松江办复科技有限", readings=["上海松江智算科技有恨公司"], policy=policy)
+    assert s.owner == "applicant"
+
+
+def test_no_applicant_known(policy):
+    assert _owner("上海云启数据服务有限公司", applicant=None, policy=policy).owner == "other"
+    assert _owner("上海市松江区市场监督管理局", applicant=None, policy=policy).owner == "authority"
+
+
+def test_core_strips_place_and_legal_form():
+    assert core(APPLICANT) == "松江智算"
+    assert core("上海市松江区市场监督管理局") == "市场监督管理局"
+    assert vocabulary().thresholds.accept > 0
+
+
+def test_name_score_separates_companies_of_the_same_district():
+    same = name_score(APPLICANT, "上海松江答算科技有限公司")
+    other = name_score(APPLICANT, "上海云启数据服务有限公司")
+    assert same - other > 30
+
+
+def test_accepts_any_policy_like_object():
+    class Seals:
+        authority_keywords = ["税务局"]
+        authority_names: list[str] = []
+        third_party_keywords: list[str] = []
+
+    class P:
+        seals = Seals()
+
+    s = assign_owner(Seal(page=1, bbox=(0, 0, 1, 1), text="国家税务总局上海市松江区税务局"),
+                     applicant_name=APPLICANT, third_parties=[], policy=P())
+    assert s.owner == "authority"
