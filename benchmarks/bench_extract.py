@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="page cache; the default is shared with bench_pipeline")
     ap.add_argument("--cases", type=int, default=BENCH_CASES)
     ap.add_argument("--seed", type=int, default=BENCH_SEED)
-    ap.add_argument("--budget", type=float, default=170.0, help="seconds of page reading before skipping")
+    ap.add_argument("--budget", type=float, default=120.0, help="seconds of page reading before skipping")
     ap.add_argument("--misses", action="store_true", help="list every miss")
     ap.add_argument("--erase-ruling", action="store_true",
                     help="measure with table ruling painted out before OCR (extractors.tables.erase_ruling); "

@@ -100,11 +100,16 @@ def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300,
             v = _iou(seal.bbox, tr["bbox"])
             if v >= best_iou:
                 best, best_iou = i, v
-        if best is None:
-            # a truth seal without a box (perspective warp) is matched by being there at all
-            loose = [i for i, tr in enumerate(truth) if i not in used and tr.get("bbox") is None]
-            if loose:
-                best = loose[0]
+        loose = [i for i, tr in enumerate(truth) if i not in used and tr.get("bbox") is None]
+        if best is None and loose and read:
+            # a truth seal without a box (perspective warp): the one whose name the seal's
+            # reading matches best (the owner is then scored against that one)
+            from extractors.seals.owner import name_score
+
+            seal = read_seal(img, seal)
+            best = max(loose, key=lambda i: name_score(truth[i]["text"], seal.text or ""))
+        elif best is None and loose:
+            best = loose[0]
         if best is None:
             t.fp += 1
             t.misses.append(f"FP {label} {tuple(round(v) for v in seal.bbox)}")
@@ -112,7 +117,8 @@ def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300,
         used.add(best)
         t.tp += 1
         if read:
-            seal = read_seal(img, seal)
+            if seal.text is None:
+                seal = read_seal(img, seal)
             seal = assign_owner(seal, applicant_name=applicant, third_parties=third_parties, policy=policy)
             t.owner_n += 1
             if seal.owner == truth[best]["owner"]:

@@ -4,7 +4,9 @@ Pages are scored per doc_type from the signals in ``data/classify.yaml``: a titl
 near the top of a page is the strong signal (and starts a document), body keywords add
 up, the file name adds a little. Consecutive pages then group into documents: a page
 with its own title starts one, a page without a confident type continues the current one
-(page 3 of a credit report has sections, not the title). Titles are matched fuzzily,
+(page 3 of a credit report has sections, not the title) unless it carries clearly more
+of another type's signals than of the current one's (a certificate scanned behind a form,
+its decorative title unreadable). Titles are matched fuzzily,
 because Tesseract rarely reads a whole title right.
 """
 
@@ -148,7 +150,8 @@ def classify(pages: list[Page]) -> list[Document]:
                 score.titled != current.doc_type
                 or signals.doc_types[score.titled].single_page))
             or (confident and score.titled is None and best_type != current.doc_type
-                and current.doc_type != DocType.other and best >= 2 * min_score)
+                and current.doc_type != DocType.other
+                and score.scores.get(current.doc_type, 0.0) < min(min_score, best / 2))
         )
         if starts_new:
             doc_type = (score.titled or best_type) if confident else DocType.other

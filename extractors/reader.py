@@ -35,6 +35,9 @@ class Found:
 
 
 class DocReader:
+    """Rows and label hits of every page, built once: each field look-up then costs little,
+    and every extractor sees the same reading of the page."""
+
     def __init__(self, doc_type: DocType | str, pages: list[Page], *, nlp: Any = None):
         cfg = labels()
         self.doc_type = DocType(doc_type)
@@ -84,18 +87,21 @@ class DocReader:
                             continue
                         if not strong and wordy and not cell_start(hit.span.row, hit.span.start):
                             continue  # a label word in the middle of a sentence
-                        found = self.read_at(hit, kind, rows)
-                        if found is not None and (not tidy or _tidy(found)):
+                        found = self.read_at(hit, kind, rows, accept=_tidy if tidy else None)
+                        if found is not None:
                             return found
         return None
 
-    def read_at(self, hit: LabelHit, kind: str, rows: list[Row]) -> Found | None:
+    def read_at(self, hit: LabelHit, kind: str, rows: list[Row], accept=None) -> Found | None:
+        """The first candidate (right, then below) that parses and that ``accept`` takes."""
         row = hit.span.row
         cands: list[Span] = []
         right = value_right(hit, self.row_hits.get(id(row), []))
         if right is not None:
             cands.append(right)
-        cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
+        if right is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", right.text):
+            # only a label with nothing beside it has its value on the row below
+            cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
         for span in cands:
             spans = [span]
             if kind in ("address", "text", "org") and span is right:
@@ -107,7 +113,9 @@ class DocReader:
                 spans = [span]
                 parsed = parse(kind, span.text, hit.label)
             if parsed is not None:
-                return Found(parsed, spans, hit)
+                found = Found(parsed, spans, hit)
+                if accept is None or accept(found):
+                    return found
         return None
 
     def scan(self, kind: str, *, reverse: bool = False) -> Found | None:
@@ -209,7 +217,7 @@ class DocReader:
         if how == "issue_date":
             return self.last_date()
         if how == "any_uscc":
-            return self.scan("uscc")
+            return self.scan("uscc_any")
         if how == "street":
             return self.scan("known_street") or self.scan("street")
         if how == "address_row":
@@ -249,8 +257,9 @@ class DocReader:
 
 def _tidy(found: Found) -> bool:
     """A value that reads like a form entry, not like a sentence."""
-    text = "".join(sp.text for sp in found.spans)
-    return len(text) <= 40 and not any(c in text for c in "。，,；;")
+    text = "".join(sp.text for sp in found.spans).strip()
+    return (len(text) <= 40 and not any(c in text for c in "。，,；;")
+            and not (text[:1] and text[0] in ",，、。;；"))
 
 
 def _cells(row: Row) -> Iterator[tuple[int, str]]:

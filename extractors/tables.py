@@ -54,6 +54,8 @@ def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
         if re.search(r"[\u4e00-\u9fff]", c):
             k = row.chars.find(c, offset)
             c2 = re.sub(r"[\s\d.,]+$", "", c)  # trailing quantity/price columns without gaps
+            lead = len(c2) - len(c2.lstrip("“”\"'‘’|["))  # OCR specks before the name
+            c2, k = c2[lead:], k + lead
             return c2, k, k + len(c2)
         offset += len(cell) + 1
     return None
@@ -91,7 +93,10 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
             compact = row.chars.replace(" ", "").replace(GAP, "")
             if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals):
                 total = (yuan, Span(row, a, b), row.text)
+                in_table = False  # the total closes the table; what follows is signature and date
                 continue
+            if re.search(r"\d\s*年\s*\d{1,2}\s*月", row.chars):
+                continue  # a dated line (签署日期), not an item
             name = _row_name(row, a)
             if name is None:
                 continue

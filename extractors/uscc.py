@@ -101,11 +101,13 @@ def repair_uscc(raw: str) -> tuple[str | None, str | None]:
     return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
 
 
-def find_uscc(text: str) -> list[UsccRead]:
+def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
     """Every 18-character code-like token in ``text``, checked and repaired.
 
     Spaces that OCR puts inside the code are removed first; offsets refer to the text
-    with whitespace removed.
+    with whitespace removed. ``allow_extra`` (for text right of a USCC label only) also
+    tries 19-character tokens with one character dropped: about one random 19-character
+    string in two has a deletion that passes the check, so never on unlabelled text.
     """
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     out: list[UsccRead] = []
@@ -113,15 +115,20 @@ def find_uscc(text: str) -> list[UsccRead]:
         tok = m.group(0)
         if sum(c.isdigit() for c in tok) < 8:
             continue
+        # one character too many (a speck read as a letter): every single deletion
         candidates = [tok] if len(tok) == 18 else (
-            [tok[:-1], tok[1:]] if len(tok) == 19 else [])
+            list(dict.fromkeys(tok[:k] + tok[k + 1:] for k in range(19))) if len(tok) == 19 else [])
         best: UsccRead | None = None
-        for cand in candidates:
-            value, note = repair_uscc(cand)
+        if len(tok) == 18:
+            value, note = repair_uscc(tok)
             if value:
-                best = UsccRead(value, tok, True, note if len(tok) == 18 else
-                                f"多识别一位字符；{note or ''}".rstrip("；"), m.start(), m.end())
-                break
+                best = UsccRead(value, tok, True, note, m.start(), m.end())
+        elif len(tok) == 19 and allow_extra:
+            # only an exact check pass counts here: deletion plus confusion repairs would
+            # make almost any 19 characters pass
+            valid = {c.upper() for c in candidates if is_valid(c.upper())}
+            if len(valid) == 1:
+                best = UsccRead(valid.pop(), tok, True, "多识别一位字符，已删除", m.start(), m.end())
         if best is None:
             _, note = repair_uscc(tok)
             best = UsccRead(tok.upper(), tok, False, note, m.start(), m.end())

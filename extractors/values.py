@@ -27,8 +27,8 @@ class Parsed:
 
 
 _ORG_SUFFIX = re.compile(
-    r"(有限责任公司|股份有限公司|有限公司|分公司|公司|会计师事务所(\([^)]*\))?|事务所|研究院|研究所|"
-    r"中心|人民政府|管理局|委员会|办事处|集团|大学|学院|合伙企业(\([^)]*\))?|协会|联盟|实验室|医院)"
+    r"(有限责任公司|股份有限公司|有限公司|分公司|公司|会计师事务所(\([^)]{2,8}\)?)?|事务所|研究院|研究所|"
+    r"中心|人民政府|管理局|委员会|办事处|集团|大学|学院|合伙企业(\([^)]*\))?|协会|联盟|实验室|医院|局|厅)"
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{8})(?!\d)")
@@ -36,7 +36,7 @@ _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{8})(?!\d)")
 
 def org(text: str) -> Parsed | None:
     """An organisation name: CJK, at least four characters, cut after its legal suffix."""
-    s = fold(text).strip(" :;|,.。、")
+    s = fold(text).strip(" :;|,.。、\"'“”‘’「」")
     if not s or not has_cjk(s) or len(s) < 4:
         return None
     m = None
@@ -46,6 +46,8 @@ def org(text: str) -> Parsed | None:
     if m is None:
         return None  # no legal suffix: not an organisation's name (or cut beyond use)
     s = s[:m.end()]
+    if s.count("(") == s.count(")") + 1 and s.endswith(("合伙", "普通合伙")):
+        s += ")"  # the closing bracket lost at the row end
     s = re.sub(r"^[\d.、()\s]+", "", s)
     if len(re.findall(r"[\u4e00-\u9fff]", s)) < 4 or find_dates(s):
         return None
@@ -65,18 +67,21 @@ _DIGIT_O = re.compile(r"(?<=\d)[oO](?=\d|[\u4e00-\u9fff]|$)|(?<=[A-Z])[oO](?=\d)
 
 def plain(text: str) -> Parsed | None:
     s = _DIGIT_O.sub("0", fold(text).strip(" :;|,.。、"))
+    if s.count("“") + s.count("”") == 1:  # a stray quote mark, not a quoted name
+        s = s.strip("“”")
     if not s or len(s) < 2:
         return None
     return Parsed(s, used=s)
 
 
-def uscc(text: str) -> Parsed | None:
-    reads = find_uscc(text)
+def uscc(text: str, *, labelled: bool = True) -> Parsed | None:
+    reads = [r for r in find_uscc(text, allow_extra=labelled)
+             if not re.search(r"(编号|注册号|证号|No)[:.]?$", fold(text)[:r.start].replace(" ", ""))]
     if not reads:
         return None
     r = next((r for r in reads if r.valid), reads[0])
     if r.valid:
-        return Parsed(r.value, 0.9 if r.note and "修复" in r.note else 1.0, r.note, r.raw)
+        return Parsed(r.value, 0.9 if r.raw.upper() != r.value else 1.0, r.note, r.raw)
     # a code failing its check is far more often misread than miswritten when it was OCR'd:
     # below the rules' floor unless the OCR was very sure of every character
     return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw, ocr_factor=0.78)
@@ -237,7 +242,7 @@ def address(text: str) -> Parsed | None:
 
 PARSERS = {
     "org": org, "person": person, "text": plain, "address": address, "uscc": uscc,
-    "date": date, "params": params, "int": integer, "year": year, "phone": phone,
+    "uscc_any": lambda t: uscc(t, labelled=False), "date": date, "params": params, "int": integer, "year": year, "phone": phone,
     "term": term, "category": category, "opinion": opinion, "result": result,
     "tier": tier, "street": street, "known_street": known_street,
 }

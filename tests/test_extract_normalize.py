@@ -142,3 +142,28 @@ def test_license_term_with_only_its_end():
 
     assert term("至2073年11月25日").value == {"start": None, "end": "2073-11-25"}
     assert term("2023年11月26日至长期").value == {"start": "2023-11-26", "end": "长期"}
+
+
+def test_uscc_with_one_extra_character_only_beside_its_label():
+    reads = find_uscc("91310117MAAT7ANB41T", allow_extra=True)
+    assert reads[0].valid and reads[0].value == "91310117MAA7ANB41T" and "删除" in reads[0].note
+    assert not find_uscc("91310117MAAT7ANB41T")[0].valid  # unlabelled text: never guessed
+
+
+def test_license_serial_number_is_not_taken_for_the_code():
+    from extractors.values import parse
+
+    assert parse("uscc_any", "编号 91310117MAA7ANB41T") is None
+    assert parse("uscc_any", "91310117MAA7ANB41T").value == "91310117MAA7ANB41T"
+
+
+def test_year_in_words_with_a_doubled_character():
+    assert parse_date("二OO二六年四月五日") == D(2026, 4, 5)
+
+
+def test_org_values_shed_quote_marks_and_regain_a_lost_bracket():
+    from extractors.values import org
+
+    assert org("“上海松江智算科技有限公司").value == "上海松江智算科技有限公司"
+    assert org("上海上会会计师事务所(特殊普通合伙").value == "上海上会会计师事务所(特殊普通合伙)"
+    assert org("未查询到相关信息") is None  # no legal suffix: not a name

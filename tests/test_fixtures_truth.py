@@ -190,3 +190,27 @@ def test_bbox_holds_for_sideways_phone_photos():
         upright = np.asarray(ImageOps.exif_transpose(stored).convert("RGB"))
         x0, y0, x1, y1 = (int(v) for v in box)
         assert _ink_share(upright[y0:y1, x0:x1], True) > 0.05
+
+
+def test_straddle_seal_is_partial_and_cut_by_the_right_edge():
+    """A 骑缝章 shows up on every page of the document, flagged partial, its box ending at the edge."""
+    found = None
+    for seed in range(20):
+        blob, doc = render_document("project_report", seed=seed, container="pdf_text")
+        if any(s.partial for s in doc.seals):
+            found = blob, doc
+            break
+    assert found, "no 骑缝章 in 20 project reports"
+    blob, doc = found
+    part = [s for s in doc.seals if s.partial]
+    assert sorted(s.page for s in part) == doc.pages
+    assert any(s.owner == "applicant" and not s.partial for s in doc.seals)  # the full seal is there too
+    pdf = pdfium.PdfDocument(blob)
+    for s in part:
+        img = np.asarray(pdf[s.page - 1].render(scale=300 / 72).to_pil().convert("RGB"))
+        h, w = img.shape[:2]
+        x0, y0, x1, y1 = (int(round(v)) for v in s.bbox)
+        assert s.owner == "applicant" and s.shape == "round"
+        assert abs(x1 - w) <= 2 and (x1 - x0) < 0.7 * (y1 - y0)  # cut: narrower than it is tall
+        assert _ink_share(img[y0:y1, x0:x1], True) > 0.02
+        assert _ink_share(img[y0:y1, max(0, x0 - (x1 - x0)):x0 - 5], True) < 0.01  # nothing left of the cut half

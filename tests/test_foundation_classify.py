@@ -68,3 +68,17 @@ def test_attachment_list_on_a_form_is_not_a_license():
 def test_unrecognisable_page_is_other_with_low_confidence():
     docs = classify([_page("IMG_0001.jpg", 1, ["今天天气很好", "我们去公园散步"])])
     assert docs[0].doc_type == DocType.other and docs[0].confidence < 0.5
+
+
+def test_titleless_page_of_another_kind_starts_a_new_document():
+    """A certificate scanned behind the review form, its decorative title unreadable."""
+    cert = ["下并丰书", "上海松江智算科技有限公司:", "经评审，贵单位被认定为“上海市专精特新中小企业”。特发此证，",
+            "以资鼓励。", "上海市经济和信息化委员会", "二〇二五年五月十日"]
+    docs = classify([_page("街镇初审意见表.pdf", 1, STREET), _page("街镇初审意见表.pdf", 2, cert)])
+    assert [(d.doc_type, d.pages) for d in docs] == [
+        (DocType.street_review, [1]), (DocType.honor_certificate, [2])]
+
+
+def test_titleless_continuation_page_stays_with_its_document():
+    docs = classify([_page("a.pdf", 1, AUDIT), _page("a.pdf", 2, AUDIT_2)])
+    assert [(d.doc_type, d.pages) for d in docs] == [(DocType.financial_audit, [1, 2])]

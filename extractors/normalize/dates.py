@@ -31,6 +31,18 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-|/|\.|年度)")
 _CN_YEAR = re.compile(f"([{_CN_NUM}]{{4}})\\s*年")
 
 
+_CN_YEAR5 = re.compile(f"([{_CN_NUM}]{{5}})(?=\\s*年)")
+
+
+def _dedupe_year(m: re.Match) -> str:
+    """二OO二六年: OCR doubled a character of a year in words; drop the double."""
+    run = m.group(1)
+    for k in range(4):
+        if run[k] == run[k + 1]:
+            return run[:k] + run[k + 1:]
+    return run
+
+
 def _prep(text: str) -> str:
     from extractors.normalize.text import to_simplified
 
@@ -38,6 +50,7 @@ def _prep(text: str) -> str:
     # OCR reads 0 as O/o inside digit runs, and l/I as 1
     s = re.sub(r"(?<=\d)[Oo](?=\d)|(?<=\d)[Oo](?=\s*[年月日/.-])|(?<=[年月/.-])[Oo](?=\d)", "0", s)
     s = re.sub(r"(?<=\d)[lI|](?=\d)", "1", s)
+    s = _CN_YEAR5.sub(_dedupe_year, s)
     return s
 
 

@@ -12,7 +12,7 @@ fitted boundary), which is what separates a seal from red headings, lines and lo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -359,6 +359,7 @@ def _grey_mask(small: np.ndarray) -> np.ndarray:
 
 
 HOUGH_LONG_SIDE = 500  # px: circle search on a copy this size (~7-13 ms a page)
+HOUGH_MAX_DIAMETER_MM = 52.0  # round seals are 38-50 mm; a wider range makes the search miss them
 
 
 def _hough_grey(grey: np.ndarray, mask: np.ndarray, px_per_mm: float) -> list[_Candidate]:
@@ -369,13 +370,15 @@ def _hough_grey(grey: np.ndarray, mask: np.ndarray, px_per_mm: float) -> list[_C
     g = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else grey
     ppm = px_per_mm * s
     rmin = max(5, int(MIN_DIAMETER_MM * ppm / 2 * 0.9))
-    rmax = int(MAX_DIAMETER_MM * ppm / 2)
-    circles = cv2.HoughCircles(cv2.GaussianBlur(g, (3, 3), 0), cv2.HOUGH_GRADIENT_ALT, dp=1,
-                               minDist=rmin, param1=150, param2=0.6, minRadius=rmin, maxRadius=rmax)
+    rmax = int(HOUGH_MAX_DIAMETER_MM * ppm / 2)
+    # the classic gradient Hough returns many circles ranked by votes; the verification
+    # below throws out the ones that are not seals (the ALT variant missed faint rings)
+    circles = cv2.HoughCircles(cv2.GaussianBlur(g, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1,
+                               minDist=rmin, param1=80, param2=25, minRadius=rmin, maxRadius=rmax)
     out: list[_Candidate] = []
     if circles is None:
         return out
-    for cx, cy, r in circles[0][:12]:
+    for cx, cy, r in circles[0][:16]:
         e = _Ellipse(cx / s, cy / s, r / s, r / s, 0.0)
         # the Hough radius sits on the edge it found: inner or outer side of the ring
         best = None
@@ -498,6 +501,7 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         local = cv2.adaptiveThreshold(grey_img, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                       cv2.THRESH_BINARY_INV, 31, 10)
         cands += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
+        cands += [replace(c, colour="grey") for c in _rectangles(gmask, px_per_mm, MIN_RING_COVERAGE_GREY)]
     # rectangles first (a frame is unambiguous), fitted blobs before circle-search finds
     cands.sort(key=lambda c: (c.box is None, c.by_circle, -c.coverage))
     seals: list[Seal] = []

@@ -43,8 +43,6 @@ class OwnerVocabulary(BaseModel):
     name_suffixes: list[str] = Field(min_length=1)
     organisation_markers: list[str] = Field(min_length=1)
     seal_kind_words: list[str] = Field(default_factory=list)
-    org_tail_chars: str = ""
-    org_tail_min: int = Field(default=2, ge=1)
     low_weight_chars: str = ""
     low_weight: float = Field(default=0.2, ge=0, le=1)
     glyph_fonts: list[tuple[str, int]] = Field(default_factory=list)
@@ -226,14 +224,6 @@ def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     return fuzz.partial_ratio(k, reading + reading) >= threshold
 
 
-def _company_tail(reading: str, vocab: OwnerVocabulary) -> bool:
-    """A long reading ending in a mangled 有限公司 (有腿公耿) is still a company's name."""
-    cjk = "".join(_CJK.findall(reading))
-    if not vocab.org_tail_chars or len(cjk) < 8:
-        return False
-    return len(set(cjk[-5:]) & set(vocab.org_tail_chars)) >= vocab.org_tail_min
-
-
 @dataclass
 class _Cand:
     score: float
@@ -296,7 +286,10 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
         rival = next((c for c in cands[1:] if c.owner != best.owner or c.name != best.name), None)
         lead = best.score - (rival.score if rival else 0.0)
         if best.score >= strong and lead > 0:
-            return done(best.owner, best.name, best.score)
+            # an issuer named in the document that is itself an authority (松江区数据局 on an
+            # honour) is an authority
+            owner = "authority" if best.owner == "other" and authority_kw else best.owner
+            return done(owner, best.name, best.score)
         if (best.owner == "applicant" and best.score >= th.accept and lead >= th.margin
                 and not authority_kw):
             return done(best.owner, best.name, best.score)
@@ -307,15 +300,18 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     if third_kw:
         named = next((c for c in cands if c.owner == "other" and c.score >= th.accept - th.margin), None)
         return done("other", named.name if named else reading, named.score if named else None)
-    if best is not None and best.score >= th.accept and lead >= th.margin:
+    if best is not None and best.owner == "other" and best.score >= th.accept - th.margin \
+            and lead >= th.margin:  # a third party the document names, read loosely
         return done(best.owner, best.name, best.score)
     applicant = next((c for c in cands if c.owner == "applicant"), None)
     if applicant and applicant.score >= th.stranger_max:
         # near the applicant's name but not clearly it: do not call it a stranger's seal
         return done("unknown", None, applicant.score)
     # a marker plus a few more characters is an organisation's name, not a fragment of one
-    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 3
-              for r in readings for m in vocab.organisation_markers) or any(_company_tail(r, vocab) for r in readings)
+    # (deliberately no guessing at mangled markers: a junk reading of the applicant's own
+    # seal must not become a stranger's seal, which would raise two findings)
+    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4
+              for r in readings for m in vocab.organisation_markers)
     # a colourless copy reads too poorly to accuse a stranger from markers alone
     if org and seal.colour != "grey":
         return done("other", reading, cands[0].score if cands else None)
