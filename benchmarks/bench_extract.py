@@ -183,19 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=BENCH_SEED)
     ap.add_argument("--budget", type=float, default=120.0, help="seconds of page reading before skipping")
     ap.add_argument("--misses", action="store_true", help="list every miss")
-    ap.add_argument("--erase-ruling", action="store_true",
-                    help="measure with table ruling painted out before OCR (extractors.tables.erase_ruling); "
-                         "uses its own page cache")
     args = ap.parse_args(argv if argv is not None else [])
-    if args.erase_ruling:
-        # a what-if for the page reader, not the product path: wrap its pre-OCR clean-up
-        import pipeline.pages as pages_mod
-
-        from extractors.tables import erase_ruling
-
-        before = pages_mod._remove_seal_ink
-        pages_mod._remove_seal_ink = lambda image, *rest: erase_ruling(before(image, *rest))
-        args.data_dir = args.data_dir.with_name(args.data_dir.name + "-erase-ruling")
     res = run(args.corpus, args.cases, args.seed, args.budget, args.data_dir)
     print(report(res))
     if args.misses:

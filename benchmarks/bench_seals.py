@@ -254,11 +254,11 @@ def red_suppression(n: int, seed: int) -> tuple[float, float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-case", type=int, default=6, help="synthetic pages per hard case")
-    ap.add_argument("--cases", type=int, default=4, help="generated submissions (0: skip)")
+    ap.add_argument("--per-case", type=int, default=2, help="synthetic pages per hard case")
+    ap.add_argument("--cases", type=int, default=3, help="generated submissions (0: skip)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--corpus", type=Path, default=None, help="an already generated corpus folder")
-    ap.add_argument("--ink-pages", type=int, default=6, help="pages for the red-suppression OCR test")
+    ap.add_argument("--ink-pages", type=int, default=4, help="pages for the red-suppression OCR test")
     ap.add_argument("--no-read", action="store_true", help="detection only")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = ap.parse_args(argv)

@@ -3,7 +3,7 @@
 Works on the rows of any page, text layer or OCR: a table row is a visual row whose
 last numeric cell is its amount and whose first CJK cell is its name. The unit comes
 from the header (金额（万元）) or a 单位：万元 line above the table. On scans the table's
-ruling must be painted out before OCR (``erase_ruling``), or Tesseract drops the cells.
+ruling is painted out before OCR (``pipeline.preprocess.erase_ruling``), or Tesseract drops the cells.
 """
 
 from __future__ import annotations
@@ -119,23 +119,3 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
         total_field = Field(value=value, page=span.row.page.number, bbox=span.bbox,
                             confidence=round(span.conf, 3), source=span.row.page.source, raw=raw)
     return items_field, total_field
-
-
-def erase_ruling(image, *, min_line: int = 60):
-    """The page with long horizontal/vertical ruling lines painted white.
-
-    Tesseract (psm 6) drops whole ruled tables on scans: the grid makes its layout
-    analysis treat the region as a picture. Painting the ruling out before OCR keeps the
-    cells' words, and their boxes still say which column they sit in.
-    """
-    import cv2
-    import numpy as np
-
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
-    bw = cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_line, 1)))
-    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_line)))
-    mask = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
-    out = image.copy()
-    out[mask > 0] = 255
-    return out

@@ -27,4 +27,6 @@ def deployments(inbox: str, *, cron: str = DEFAULT_CRON, concurrency: int = 2,
 
 def serve_all(inbox: str, *, cron: str = DEFAULT_CRON, concurrency: int = 2,
               policy_path: str | None = None) -> None:
-    serve(*deployments(inbox, cron=cron, concurrency=concurrency, policy_path=policy_path))
+    # A restart (deploy, reboot) must not leave the nightly schedule paused.
+    serve(*deployments(inbox, cron=cron, concurrency=concurrency, policy_path=policy_path),
+          pause_on_shutdown=False)

@@ -51,9 +51,10 @@ def build_documents(results: list[PageResult], *, nlp: Any = None) -> list[Docum
     out = []
     for doc in documents:
         doc_results = [by_key[(doc.file, n)] for n in doc.pages]
-        seals = [seal for r in doc_results for seal in r.seals]
+        # seals first: some fields are read from them (登记机关 is often only the seal's text)
+        doc = doc.model_copy(update={"seals": [seal for r in doc_results for seal in r.seals]})
         fields = extract_fields(doc, [r.page for r in doc_results], nlp=nlp)
-        out.append(doc.model_copy(update={"seals": seals, "fields": fields}))
+        out.append(doc.model_copy(update={"fields": fields}))
     return out
 
 
@@ -96,9 +97,16 @@ def assemble_report(
     settings: Settings,
     nlp: Any = None,
 ) -> GapReport:
-    """From page results to the gap report: everything after the pages are read."""
+    """From page results to the gap report: everything after the pages are read.
+
+    ``nlp`` (extractors.nlp.build_nlp()) costs about a second to build: callers that check
+    many submissions build it once and pass it in.
+    """
+    from extractors.nlp import build_nlp
     from validators import run_rules, verdict
     from validators.identity import decide_identity
+
+    nlp = nlp if nlp is not None else build_nlp()
 
     documents = build_documents(results, nlp=nlp)
     quality = page_quality(results)

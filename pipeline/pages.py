@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from pipeline import geometry, ocr, render
+from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
 from pipeline.textlayer import read_text_layer
@@ -27,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-6"
+READER_VERSION = "pages-7"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -159,7 +160,7 @@ def _ocr_at(image: np.ndarray, rotation: int, sf: SourceFile, page_no: int,
     skew = geometry.estimate_skew(upright)
     upright = geometry.deskew(upright, skew)
     seals = _detect_seals(upright, page_no)
-    lines = ocr.ocr_lines(_remove_seal_ink(upright, seals), lang=settings.ocr_lang,
+    lines = ocr.ocr_lines(clean_for_ocr(upright, seals), lang=settings.ocr_lang,
                           timeout=settings.ocr_timeout, dpi=settings.dpi, psm=settings.ocr_psm)
     h, w = upright.shape[:2]
     page = Page(file=sf.path, number=page_no, width=w, height=h, dpi=settings.dpi,
@@ -202,28 +203,6 @@ def _normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> 
     scale = min(scale, 3.0)
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
     return cv2.resize(image, (int(w * scale), int(h * scale)), interpolation=interp)
-
-
-def _remove_seal_ink(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
-    """Seal ink turned to paper inside the seals' boxes only.
-
-    Only there: a red title (荣誉证书 on a certificate, red letterheads) is text the
-    classifier needs, and must reach the OCR like any other line.
-    """
-    if not seals:
-        return image
-    from pipeline.ink import remove_red
-
-    out = image.copy()
-    h, w = image.shape[:2]
-    for seal in seals:
-        x0, y0, x1, y1 = seal.bbox
-        pad = 0.1 * max(x1 - x0, y1 - y0)
-        xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-        xb, yb = min(w, int(x1 + pad)), min(h, int(y1 + pad))
-        if xb > xa and yb > ya:
-            out[ya:yb, xa:xb] = remove_red(image[ya:yb, xa:xb])
-    return out
 
 
 def _seal_version() -> str:

@@ -51,7 +51,7 @@ def test_license_scan_identity_dates_money(read_scan):
 
 def test_ruled_form_scan_with_ruling_erased():
     """A form drawn as a ruled table: Tesseract drops the grid's cells unless the ruling
-    is painted out first (extractors.tables.erase_ruling); then every value is read."""
+    is painted out first (pipeline.preprocess.erase_ruling); then every value is read."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import tempfile
     from pathlib import Path
@@ -60,7 +60,7 @@ def test_ruled_form_scan_with_ruling_erased():
     from pipeline import ocr, render
     from pipeline.models import Document, MediaType, Page
 
-    from extractors.tables import erase_ruling
+    from pipeline.preprocess import erase_ruling
 
     blob, truth = render_document("application_form", seed=5, container="pdf_scan", dpi=250)
     with tempfile.TemporaryDirectory() as d:

@@ -167,6 +167,8 @@ def finish(store: Store, prepared: Prepared, report: GapReport, results: list[Pa
     report = report.model_copy(update={"application_id": entry.key, "version": plan.number,
                                        "diff": diff})
     out_dir = settings.reports_dir / entry.key / f"v{plan.number}"
+    if claim.kind != "intake" and plan.exists:  # keep the earlier reports of this version
+        out_dir = out_dir.with_name(f"v{plan.number}-{claim.kind}-{claim.run_id}")
     json_path, html_path = write_reports(report, results, out_dir)
     number = repo.save_result(store, claim, submission, report, results, source=str(entry.path),
                               json_path=json_path, html_path=html_path)
