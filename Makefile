@@ -22,9 +22,13 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install -q -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
+# Three sample submissions (pass / gaps / review, all checked as of 2026-06-30), one intake
+# pass through the Prefect flow on a local temporary Prefect server (SQLite), then the
+# applications with their verdicts and report paths. A second run re-reads nothing.
 demo: setup
-	@$(PY) -m fixtures generate $(PRECHECK_DATA_DIR)/demo/inbox --small --seed 7 --clean
-	@$(VENV)/bin/precheck intake $(PRECHECK_DATA_DIR)/demo/inbox --as-of 2026-06-30
+	@$(PY) -m fixtures samples $(PRECHECK_DATA_DIR)/demo/inbox --gentle
+	@$(VENV)/bin/precheck intake $(PRECHECK_DATA_DIR)/demo/inbox --prefect --as-of 2026-06-30
+	@$(VENV)/bin/precheck list
 
 test: setup
 	@bash scripts/start-postgres.sh

@@ -43,6 +43,7 @@ def check_submission(entry_path: str, as_of: str | None = None, policy_path: str
     path = Path(entry_path)
     entry = Entry(key or entry_key(path), path)
     worker = worker_name()
+    submission = None
     try:
         submission = ingest_task(entry, settings)
         prepared, outcome = prepare(store, entry, submission, worker=worker,
@@ -74,12 +75,15 @@ def check_submission(entry_path: str, as_of: str | None = None, policy_path: str
         except BaseException as exc:
             claims.release(store, prepared.claim, f"{type(exc).__name__}: {exc}")
             raise
-        publish(outcome)
+        try:
+            publish(outcome)
+        except Exception as exc:  # noqa: BLE001 - the check is saved; the artifact is a view
+            logger.warning("artifact for %s not published: %s", entry.key, exc)
         logger.info("%s v%s %s: %d pages read, %d cached", entry.key, outcome.version,
                     outcome.verdict, outcome.pages_read, outcome.pages_cached)
         return outcome.as_dict()
     finally:
-        if "submission" in locals():
+        if submission is not None:
             cleanup(submission)
         store.dispose()
 

@@ -49,6 +49,7 @@ class IdentityPolicy(_Strict):
     source_weights: dict[DocType, float] = Field(default_factory=dict)
     name_required: list[DocType]
     uscc_required: list[DocType]
+    ocr_name_tolerance: int = Field(default=1, ge=0)
 
 
 class CreditPolicy(_Strict):

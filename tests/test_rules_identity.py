@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from stdnum.cn import uscc as uscc_std
 
-from tests.test_rules_support import NAME, USCC, add_doc, baseline, codes, doc, drop_field, run, set_field
+from tests.test_rules_support import (
+    AS_OF, NAME, POLICY, USCC, add_doc, baseline, codes, doc, drop_field, get, run, set_field,
+)
+from validators import run_rules, verdict
 
 OTHER_USCC = "91310117MA1J3K8Q3" + uscc_std.calc_check_digit("91310117MA1J3K8Q3")
 BAD_USCC = USCC[:-1] + ("0" if USCC[-1] != "0" else "1")
@@ -76,6 +79,29 @@ def test_name_presentation_differences_are_not_a_mismatch():
     assert run(ev).findings == []
     ev = set_field(baseline(), "project_report", "applicant_name", "上海松智算力科技股份有限公司")
     assert codes(run(ev)) == [("NAME_MISMATCH", "project_report")]
+
+
+def test_one_character_ocr_misreading_sends_the_reviewer_to_the_page():
+    """灵犀 read as 灵尿 on a scan is a misreading, not another company: a warning, not a block."""
+    misread = NAME.replace("算", "箅")
+    out = run(set_field(baseline(), "street_review", "applicant_name", misread))
+    assert codes(out) == [("LOW_OCR_CONFIDENCE", "street_review")]
+    assert out.findings[0].severity == "warning" and misread in out.findings[0].message
+    assert verdict(out.findings) == "review"
+
+
+def test_one_character_difference_in_a_text_layer_is_a_mismatch():
+    ev = set_field(baseline(), "street_review", "applicant_name", NAME.replace("算", "箅"))
+    get(ev, "street_review").fields["applicant_name"].source = "text_layer"
+    assert codes(run(ev)) == [("NAME_MISMATCH", "street_review")]
+
+
+def test_ocr_tolerance_is_policy():
+    strict = POLICY.model_copy(update={
+        "identity": POLICY.identity.model_copy(update={"ocr_name_tolerance": 0})})
+    ev = set_field(baseline(), "street_review", "applicant_name", NAME.replace("算", "箅"))
+    assert [(f.code, f.doc_type) for f in run_rules(ev, strict, AS_OF).findings] == [
+        ("NAME_MISMATCH", "street_review")]
 
 
 OLD = "上海松智网络技术有限公司"

@@ -72,7 +72,16 @@ def uscc_mismatch(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule(FindingCode.NAME_MISMATCH)
+def _ocr_misreading(ctx: RuleContext, fld, decided: str) -> bool:
+    """True when an OCR-read name is within the policy's tolerance of the applicant's."""
+    if fld.source != "ocr":
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(norm_name(fld.value), norm_name(decided)) <= ctx.policy.identity.ocr_name_tolerance
+
+
+@rule(FindingCode.NAME_MISMATCH, FindingCode.LOW_OCR_CONFIDENCE)
 def name_mismatch(ctx: RuleContext) -> list[Finding]:
     decided = ctx.identity.applicant.name
     if not decided:
@@ -87,6 +96,20 @@ def name_mismatch(ctx: RuleContext) -> list[Finding]:
         if fld is None or norm_name(fld.value) in ok or not plausible_org_name(fld.value):
             continue  # an unreadable name is FIELD_NOT_FOUND (identity_fields), not a mismatch
         where = doc_label(src) if src is not None else "其它材料"
+        if _ocr_misreading(ctx, fld, decided):
+            out.append(
+                finding(
+                    ctx,
+                    FindingCode.LOW_OCR_CONFIDENCE,
+                    f"{doc_label(doc)}中的单位名称识别为“{fld.value}”，与{where}中的“{decided}”仅差一字，"
+                    "按文字识别误差处理，请人工核对该页",
+                    subject=f"{doc.file}#{fld.page}:applicant_name",
+                    doc=doc,
+                    found=side("单位名称", fld.value, doc=doc, fld=fld),
+                    expected=_source_side(ctx, "申请单位名称", "applicant_name"),
+                )
+            )
+            continue
         out.append(
             finding(
                 ctx,
