@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 # applications with their verdicts and report paths. A second run re-reads nothing.
 demo: setup
 	@$(PY) -m fixtures samples $(PRECHECK_DATA_DIR)/demo/inbox --gentle
-	@$(VENV)/bin/precheck intake $(PRECHECK_DATA_DIR)/demo/inbox --prefect --as-of 2026-06-30
+	@PREFECT_LOGGING_LEVEL=WARNING $(VENV)/bin/precheck intake $(PRECHECK_DATA_DIR)/demo/inbox --prefect --as-of 2026-06-30
 	@$(VENV)/bin/precheck list
 
 test: setup

@@ -55,8 +55,7 @@ def check_submission(entry_path: str, as_of: str | None = None, policy_path: str
             return outcome.as_dict()
         try:
             with claims.hold(store, prepared.claim, lease_seconds):
-                reader = read_page_task.with_options(
-                    timeout_seconds=max(60.0, settings.ocr_timeout * 4))
+                reader = read_page_task
                 jobs = page_tasks(submission)
                 futures = [reader.submit(submission, sf, n, settings) for sf, n in jobs]
                 results = []

@@ -29,8 +29,11 @@ def _page_slots(n: int) -> threading.BoundedSemaphore:
         return _slots.setdefault(n, threading.BoundedSemaphore(n))
 
 
+# No Prefect timeout: page tasks run in worker threads, which a Prefect timeout cannot
+# interrupt (it only warns, on every run). The bound is the OCR call's own timeout
+# (Settings.ocr_timeout, enforced by killing the tesseract process in pipeline.ocr).
 @task(name="read-page", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2,
-      timeout_seconds=600, task_run_name="read {sf.path}#{page_no}")
+      task_run_name="read {sf.path}#{page_no}")
 def read_page_task(submission: Submission, sf: SourceFile, page_no: int,
                    settings: Settings) -> PageResult:
     from pipeline.pages import read_page
