@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import cv2
 import numpy as np
@@ -191,7 +192,6 @@ READ_PLAN = ((0, _thicken), (1, _thicken), (0, _soften), (0, _widen))
 
 def _read_flat(img_bgr: np.ndarray, seal: Seal, *, deadline: float, lang: str) -> Seal:
     """A rectangular seal: its text runs in straight lines, so the box is read as it is."""
-    import time
 
     h, w = img_bgr.shape[:2]
     x0, y0, x1, y1 = (int(v) for v in seal.bbox)
@@ -208,22 +208,9 @@ def _read_flat(img_bgr: np.ndarray, seal: Seal, *, deadline: float, lang: str) -
     mh, mw = max(2, int(inkimg.shape[0] * 0.07)), max(2, int(inkimg.shape[1] * 0.04))
     inkimg = inkimg.copy()
     inkimg[:mh], inkimg[-mh:], inkimg[:, :mw], inkimg[:, -mw:] = 255, 255, 255, 255
-    reads: list[tuple[float, str]] = []
-    for prep in (_thicken, lambda x: x):
-        left = deadline - time.monotonic()
-        if left <= 0.5:
-            break
-        try:
-            lines = ocr.ocr_lines(_prepare(prep(inkimg)), lang=lang, timeout=left, psm=6)
-        except ocr.OcrTimeout:
-            break
-        q, text = _quality(lines)
-        if text:
-            reads.append((q, text))
-    if not reads:
-        return seal
-    reads.sort(key=lambda r: -r[0])
-    return seal.model_copy(update={"text": reads[0][1], "readings": list(dict.fromkeys(t for _, t in reads))})
+    reads = _read_all([prep(inkimg) for prep in (_thicken, lambda x: x)], lang=lang, psm=6,
+                      deadline=deadline)
+    return _with_reads(seal, reads)
 
 
 def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int = DEFAULT_DPI,
@@ -235,7 +222,6 @@ def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int 
     owner matcher scores a name against each, which is far steadier than one reading.
     ``timeout`` bounds the whole read: each OCR call gets what is left of it.
     """
-    import time
 
     deadline = time.monotonic() + timeout
     if seal.shape == "square":
@@ -250,23 +236,34 @@ def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int 
     local = Ring(ring.cx - ox, ring.cy - oy, ring.a, ring.b, ring.angle)
     strip, ts = unwrap(inkimg, local, band=_find_band(inkimg, local), rows=ROWS)
     char_px = int(ROWS * 0.75)
-    reads: list[tuple[float, str]] = []
     strips = _candidates(strip, ts, char_px)
     jobs = [(strips[i], prep) for i, prep in READ_PLAN if i < len(strips)]
-    for cand, prep in jobs[:max_reads]:
+    reads = _read_all((prep(cand) for cand, prep in jobs[:max_reads]), lang=lang, psm=7,
+                      deadline=deadline)
+    return _with_reads(seal, reads)
+
+
+def _read_all(images, *, lang: str, psm: int, deadline: float) -> list[tuple[float, str]]:
+    """OCR each prepared image until the deadline; (quality, text) of the non-empty reads."""
+    reads: list[tuple[float, str]] = []
+    for image in images:
         left = deadline - time.monotonic()
         if left <= 0.5:
             break
-        cand = prep(cand)
         try:
-            lines = ocr.ocr_lines(_prepare(cand), lang=lang, timeout=left, psm=7)
+            lines = ocr.ocr_lines(_prepare(image), lang=lang, timeout=left, psm=psm)
         except ocr.OcrTimeout:
             break
         q, text = _quality(lines)
         if text:
             reads.append((q, text))
+    return reads
+
+
+def _with_reads(seal: Seal, reads: list[tuple[float, str]]) -> Seal:
+    """The best reading as the seal's text, every distinct reading kept."""
     if not reads:
         return seal
-    reads.sort(key=lambda r: -r[0])
+    reads = sorted(reads, key=lambda r: -r[0])
     readings = list(dict.fromkeys(t for _, t in reads))
     return seal.model_copy(update={"text": reads[0][1], "readings": readings})
