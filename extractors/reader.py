@@ -199,6 +199,7 @@ class DocReader:
             source=page.source,
             raw=raw,
             note="；".join(notes) or None,
+            weakest_conf=round(weakest, 3) if page.source == "ocr" else None,
         )
 
     def field(self, name: str) -> Field | None:

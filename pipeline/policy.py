@@ -50,6 +50,7 @@ class IdentityPolicy(_Strict):
     name_required: list[DocType]
     uscc_required: list[DocType]
     ocr_name_tolerance: int = Field(default=1, ge=0)
+    ocr_misread_conf: float = Field(default=0.7, ge=0, le=1)
 
 
 class CreditPolicy(_Strict):
@@ -67,6 +68,7 @@ class DistrictPolicy(_Strict):
     address_keywords: list[str] = Field(min_length=1)
     registration_authorities: list[str] = Field(min_length=1)
     registration_authority_keywords: list[str] = Field(default_factory=list)
+    other_districts: list[str] = Field(default_factory=list)
 
 
 class LegalPersonPolicy(_Strict):

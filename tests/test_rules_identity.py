@@ -81,13 +81,25 @@ def test_name_presentation_differences_are_not_a_mismatch():
     assert codes(run(ev)) == [("NAME_MISMATCH", "project_report")]
 
 
+def _read_as(ev, doc_type, value, weakest):
+    ev = set_field(ev, doc_type, "applicant_name", value)
+    get(ev, doc_type).fields["applicant_name"].weakest_conf = weakest
+    return ev
+
+
 def test_one_character_ocr_misreading_sends_the_reviewer_to_the_page():
-    """灵犀 read as 灵尿 on a scan is a misreading, not another company: a warning, not a block."""
+    """灵犀 read as 灵尿 on a scan (the word 尿 at 0.47) is a misreading: a warning, not a block."""
     misread = NAME.replace("算", "箅")
-    out = run(set_field(baseline(), "street_review", "applicant_name", misread))
+    out = run(_read_as(baseline(), "street_review", misread, 0.47))
     assert codes(out) == [("LOW_OCR_CONFIDENCE", "street_review")]
     assert out.findings[0].severity == "warning" and misread in out.findings[0].message
     assert verdict(out.findings) == "review"
+
+
+def test_confidently_read_one_character_difference_is_a_mismatch():
+    """景量 vs 景创, every word read at ≥ 0.9: a different trade name is a different company."""
+    out = run(_read_as(baseline(), "street_review", NAME.replace("算", "箅"), 0.93))
+    assert codes(out) == [("NAME_MISMATCH", "street_review")]
 
 
 def test_one_character_difference_in_a_text_layer_is_a_mismatch():
@@ -99,7 +111,7 @@ def test_one_character_difference_in_a_text_layer_is_a_mismatch():
 def test_ocr_tolerance_is_policy():
     strict = POLICY.model_copy(update={
         "identity": POLICY.identity.model_copy(update={"ocr_name_tolerance": 0})})
-    ev = set_field(baseline(), "street_review", "applicant_name", NAME.replace("算", "箅"))
+    ev = _read_as(baseline(), "street_review", NAME.replace("算", "箅"), 0.47)
     assert [(f.code, f.doc_type) for f in run_rules(ev, strict, AS_OF).findings] == [
         ("NAME_MISMATCH", "street_review")]
 

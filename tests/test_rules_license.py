@@ -19,6 +19,21 @@ def test_authority_outside_district():
     assert out.findings[0].evidence["subject"] == "registration_authority"
 
 
+def test_misread_authority_with_address_in_district_is_not_found_not_an_error():
+    """松江 read as 热江 on the seal: no other district is named, the 住所 is in 松江区."""
+    out = run(set_field(baseline(), "business_license", "registration_authority", "上海市热江区市场监督管理局"))
+    assert codes(out) == [("FIELD_NOT_FOUND", "business_license")]
+    assert out.findings[0].severity == "warning" and "热江区" in out.findings[0].message
+
+
+def test_misread_authority_with_address_outside_is_still_an_error():
+    ev = set_field(baseline(), "business_license", "address", "上海市闵行区莘庄镇1号")
+    ev = set_field(ev, "business_license", "registration_authority", "上海市热江区市场监督管理局")
+    out = run(ev)
+    assert {(f.code, f.evidence["subject"]) for f in out.findings} == {
+        ("NOT_REGISTERED_IN_DISTRICT", "address"), ("NOT_REGISTERED_IN_DISTRICT", "registration_authority")}
+
+
 def test_district_variants_accepted():
     ev = set_field(baseline(), "business_license", "registration_authority", "上海市松江区市场监管局")
     ev = set_field(ev, "business_license", "address", "上海市松江区 洞泾镇沈砖公路5000号")

@@ -73,12 +73,14 @@ def uscc_mismatch(ctx: RuleContext) -> list[Finding]:
 
 
 def _ocr_misreading(ctx: RuleContext, fld, decided: str) -> bool:
-    """True when an OCR-read name is within the policy's tolerance of the applicant's."""
-    if fld.source != "ocr":
+    """True when an OCR-read name is within the policy's tolerance of the applicant's and
+    was read unsurely somewhere; a confidently read difference is a different name."""
+    cfg = ctx.policy.identity
+    if fld.source != "ocr" or fld.weakest_conf is None or fld.weakest_conf >= cfg.ocr_misread_conf:
         return False
     from rapidfuzz.distance import Levenshtein
 
-    return Levenshtein.distance(norm_name(fld.value), norm_name(decided)) <= ctx.policy.identity.ocr_name_tolerance
+    return Levenshtein.distance(norm_name(fld.value), norm_name(decided)) <= cfg.ocr_name_tolerance
 
 
 @rule(FindingCode.NAME_MISMATCH, FindingCode.LOW_OCR_CONFIDENCE)

@@ -7,6 +7,7 @@ from pipeline.models import DocType, Finding, FindingCode
 from validators.base import (
     RuleContext,
     as_date,
+    field_not_found,
     finding,
     need,
     policy_side,
@@ -36,7 +37,13 @@ def registered_in_district(ctx: RuleContext) -> list[Finding]:
             if norm_name(auth.value) not in names and (
                 contains_any(auth.value, dist.registration_authority_keywords) is None
             ):
-                problems.append(("registration_authority", "登记机关", auth))
+                address_in_district = addr is not None and not problems
+                if not address_in_district or contains_any(auth.value, dist.other_districts):
+                    problems.append(("registration_authority", "登记机关", auth))
+                else:
+                    out.append(field_not_found(
+                        ctx, doc, "registration_authority",
+                        f"识别结果“{auth.value}”既不是{dist.name}也不是其他区的登记机关", fld=auth))
         for key, label, fld in problems:
             expected = (
                 dist.address_keywords if key == "address" else dist.registration_authorities
