@@ -20,7 +20,6 @@ from validators.base import (
 _EPS = 0.005  # half a fen: money compared to the cent, limits inclusive
 
 
-
 def requested(ctx: RuleContext, out: list[Finding]):
     hit = need_any(ctx, ctx.docs(DocType.application_form), "requested_amount", out)
     if hit is None:
@@ -39,6 +38,14 @@ def requested(ctx: RuleContext, out: list[Finding]):
     return doc, fld, amount
 
 
+def amount_finding(ctx: RuleContext, code: FindingCode, message: str, req, expected: dict,
+                   **extra) -> Finding:
+    """A finding about the requested amount, located on the form where it was read."""
+    doc, fld, amount = req
+    return finding(ctx, code, message, subject="requested_amount", doc=doc,
+                   found=side("申请金额", amount, doc=doc, fld=fld), expected=expected, **extra)
+
+
 @rule(FindingCode.AMOUNT_EXCEEDS_CAP, FindingCode.FIELD_NOT_FOUND)
 def amount_cap(ctx: RuleContext) -> list[Finding]:
     if ctx.category is None or ctx.policy.category(ctx.category).cap is None:
@@ -48,20 +55,13 @@ def amount_cap(ctx: RuleContext) -> list[Finding]:
     req = requested(ctx, out)
     if req is None:
         return out
-    doc, fld, amount = req
+    amount = req[2]
     if amount <= cat.cap + _EPS:
         return out
-    out.append(
-        finding(
-            ctx,
-            FindingCode.AMOUNT_EXCEEDS_CAP,
-            f"申请金额 {yuan(amount)} 超过“{cat.zh}”类别上限 {yuan(cat.cap)}",
-            subject="requested_amount",
-            doc=doc,
-            found=side("申请金额", amount, doc=doc, fld=fld),
-            expected=policy_side("类别上限", cat.cap, ctx.policy),
-        )
-    )
+    out.append(amount_finding(
+        ctx, FindingCode.AMOUNT_EXCEEDS_CAP,
+        f"申请金额 {yuan(amount)} 超过“{cat.zh}”类别上限 {yuan(cat.cap)}", req,
+        policy_side("类别上限", cat.cap, ctx.policy)))
     return out
 
 
@@ -80,7 +80,7 @@ def amount_ratio(ctx: RuleContext) -> list[Finding]:
         need_any(ctx, forms, cat.ratio_base, out)
     if req is None or base_hit is None:
         return out
-    doc, fld, amount = req
+    amount = req[2]
     bdoc, bfld = base_hit
     base = as_number(bfld.value)
     label = labels().field(cat.ratio_base)
@@ -96,19 +96,10 @@ def amount_ratio(ctx: RuleContext) -> list[Finding]:
     limit = round(cat.ratio * base, 2)
     if amount <= limit + _EPS:
         return out
-    out.append(
-        finding(
-            ctx,
-            FindingCode.AMOUNT_EXCEEDS_RATIO,
-            f"申请金额 {yuan(amount)} 超过{label} {yuan(base)} 的 {cat.ratio:.0%}（{yuan(limit)}）",
-            subject="requested_amount",
-            doc=doc,
-            found=side("申请金额", amount, doc=doc, fld=fld),
-            expected=side(f"{label}×{cat.ratio:g}", limit, doc=bdoc, fld=bfld),
-            ratio=cat.ratio,
-            base=base,
-        )
-    )
+    out.append(amount_finding(
+        ctx, FindingCode.AMOUNT_EXCEEDS_RATIO,
+        f"申请金额 {yuan(amount)} 超过{label} {yuan(base)} 的 {cat.ratio:.0%}（{yuan(limit)}）", req,
+        side(f"{label}×{cat.ratio:g}", limit, doc=bdoc, fld=bfld), ratio=cat.ratio, base=base))
     return out
 
 
@@ -121,21 +112,14 @@ def amount_tier(ctx: RuleContext) -> list[Finding]:
     req = requested(ctx, out)
     if req is None:
         return out
-    doc, fld, amount = req
+    amount = req[2]
     if any(abs(amount - t) <= _EPS for t in cat.tiers):
         return out
     tiers = " / ".join(yuan(t) for t in cat.tiers)
-    out.append(
-        finding(
-            ctx,
-            FindingCode.AMOUNT_NOT_A_TIER,
-            f"申请金额 {yuan(amount)} 不是“{cat.zh}”类别的奖励档次之一（{tiers}）",
-            subject="requested_amount",
-            doc=doc,
-            found=side("申请金额", amount, doc=doc, fld=fld),
-            expected=policy_side("奖励档次", cat.tiers, ctx.policy),
-        )
-    )
+    out.append(amount_finding(
+        ctx, FindingCode.AMOUNT_NOT_A_TIER,
+        f"申请金额 {yuan(amount)} 不是“{cat.zh}”类别的奖励档次之一（{tiers}）", req,
+        policy_side("奖励档次", cat.tiers, ctx.policy)))
     return out
 
 
