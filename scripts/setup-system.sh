@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd fonts-noto-cjk fonts-wqy-zenhei \
-           fonts-arphic-uming poppler-utils python3-venv; do
+           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei poppler-utils python3-venv; do
   if command -v dpkg-query >/dev/null 2>&1; then
     have_pkg "$pkg" || need+=("$pkg")
   fi
