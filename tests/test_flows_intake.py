@@ -116,3 +116,35 @@ def test_a_page_that_cannot_be_read_degrades_the_page_not_the_run(harness, tmp_p
     errors = {p["file"]: p["error"] for p in report["pages"]}
     assert errors["license.png"] and errors["credit.pdf"] is None
     assert any(d["doc_type"] == "credit_report" for d in report["documents"])
+
+
+def test_dask_page_fan_out_gives_the_same_report_as_threads(harness, tmp_path):
+    """The Dask runner option ("local": a cluster of worker processes on this machine) reads
+    the pages in other processes and must come to the same report as the thread runner."""
+    from distributed import Client, get_task_stream
+
+    from flows.check import with_runner
+    from pipeline.settings import Settings
+
+    entry = tmp_path / "inbox" / "SJ-2026-010"
+    entry.mkdir(parents=True)
+    page_image(LICENSE).save(entry / "license.png")
+    text_pdf(entry / "credit.pdf", [credit("2026年05月01日")])
+
+    def run(dask_address, data):
+        flow = with_runner(Settings(data_dir=tmp_path / data), dask_address)
+        outcome = flow(entry_path=str(entry), as_of=AS_OF, data_dir=str(tmp_path / data))
+        assert (outcome["status"], outcome["pages_read"]) == ("checked", 2)
+        report = json.loads(Path(outcome["report_json"]).read_text("utf-8"))
+        return report["verdict"], sorted((f["code"], f["severity"]) for f in report["findings"]), \
+            {d["doc_type"]: {k: f["value"] for k, f in d["fields"].items()} for d in report["documents"]}
+
+    threads = run(None, "threads")
+    with Client(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as client:
+        with get_task_stream(client) as stream:
+            dask = run(client.scheduler.address, "dask")
+        pids = client.run(os.getpid)
+    assert os.getpid() not in pids.values()
+    assert len(stream.data) >= 2  # both pages were tasks on the cluster's worker processes
+    assert dask == threads
+    assert "CREDIT_REPORT_STALE" in {code for code, _ in threads[1]}
