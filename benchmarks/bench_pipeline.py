@@ -11,6 +11,7 @@ fresh page cache so the timings are of reading, not of the cache. Prints:
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import time
@@ -28,10 +29,17 @@ def _match(code, doc_type, items) -> bool:
     return any(t.code == code and (t.doc_type is None or t.doc_type == doc_type) for t in items)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--warm", action="store_true",
+                    help="keep the page cache (shared with bench_extract): accuracy only, the "
+                         "page timings are then of the cache")
+    ap.add_argument("--wrong", action="store_true", help="list every false and missed finding")
+    args = ap.parse_args(argv if argv is not None else [])
     root, truths = corpus()
     cache = data_dir() / "pipeline-cache"
-    shutil.rmtree(cache, ignore_errors=True)
+    if not args.warm:
+        shutil.rmtree(cache, ignore_errors=True)
     settings = Settings(data_dir=cache)
     policy = load_policy()
     from extractors.nlp import build_nlp
@@ -46,6 +54,7 @@ def main() -> None:
     per_code = defaultdict(Counter)
     wall = time.perf_counter()
     pages_total = 0
+    wrong: list[str] = []
     for truth in truths:
         sub = ingest(root / truth.case_id, settings)
         results = read_pages_threaded(sub, page_tasks(sub), settings)
@@ -73,17 +82,26 @@ def main() -> None:
             tp += hit
             fn += not hit
             per_code[exp.code]["tp" if hit else "fn"] += 1
+            if args.wrong and not hit:
+                wrong.append(f"{truth.case_id} missed {exp.code} {exp.doc_type or ''}")
         for code, dt in raised:
             if _match(code, dt, truth.expected_findings) or _match(code, dt, truth.tolerated_findings):
                 continue
             fp += 1
             per_code[code]["fp"] += 1
+            if args.wrong:
+                wrong.extend(f"{truth.case_id} false  {f.code} {f.doc_type or ''}: {f.message}"
+                             for f in report.findings if (f.code, f.doc_type) == (code, dt))
             forbidden_hits += _match(code, dt, truth.forbidden_findings)
         verdict_right += report.verdict == truth.expected_verdict
         has_error = any(policy.severity(f.code) == "error" for f in truth.expected_findings)
         false_passes += has_error and report.verdict == "pass"
     wall = time.perf_counter() - wall
 
+    for line in wrong:
+        print(line)
+    if args.warm:
+        print("(--warm: pages came from the page cache where present; timings are not of reading)")
     print(f"corpus: {len(truths)} cases, {pages_total} pages, {wall:.1f} s wall "
           f"({wall / max(1, pages_total):.2f} s/page with {settings.workers} workers)")
     print("\nseconds per page (one page, one worker):")
@@ -109,4 +127,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -69,6 +69,7 @@ class DistrictPolicy(_Strict):
     registration_authorities: list[str] = Field(min_length=1)
     registration_authority_keywords: list[str] = Field(default_factory=list)
     other_districts: list[str] = Field(default_factory=list)
+    registration_authority_ocr_tolerance: int = Field(default=1, ge=0, le=2)
 
 
 class LegalPersonPolicy(_Strict):

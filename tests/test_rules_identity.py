@@ -180,3 +180,36 @@ def test_traditional_characters_and_full_width_brackets_match():
     ev = set_field(ev, "credit_report", "applicant_name", "上海松智數據科技有限公司(松江)")
     out = run_rules(ev, POLICY, AS_OF)
     assert codes(out, "NAME_MISMATCH") == []
+
+
+def test_unsure_uscc_that_another_document_gives_exactly_is_used_not_reported():
+    """Two readings agreeing on a check-digit-valid code are not noise, however unsure."""
+    ev = set_field(baseline(), "credit_report", "uscc", USCC, confidence=0.2)
+    ev = set_field(ev, "business_license", "uscc", USCC, confidence=0.3)
+    assert run(ev).findings == []
+    # ... and an unsure reading that no other document gives is still a person's job
+    ev = set_field(baseline(), "credit_report", "uscc", OTHER_USCC, confidence=0.2)
+    assert codes(run(ev)) == [("FIELD_NOT_FOUND", "credit_report")]
+
+
+def test_unsure_uscc_agreement_outvotes_nothing_it_cannot_support():
+    """Every USCC read unsurely but two agree: that code is the applicant's, and a third,
+    confidently read different code is a mismatch against it."""
+    ev = baseline()
+    for d in ev.documents:
+        if "uscc" in d.fields:
+            ev = set_field(ev, d.doc_type, "uscc", USCC, confidence=0.3)
+    ev = set_field(ev, "application_form", "uscc", OTHER_USCC, confidence=0.95)
+    out = run(ev)
+    assert ("USCC_MISMATCH", "application_form") in codes(out)
+
+
+def test_unsure_name_is_corroborated_only_by_a_confident_reading():
+    ev = set_field(baseline(), "project_report", "applicant_name", NAME, confidence=0.3)
+    assert run(ev).findings == []  # the licence read the same name with confidence
+    # two unsure readings that agree with each other but not with the licence: same font,
+    # same OCR confusion; not evidence of a different company, and not a pass either
+    wrong = NAME.replace(NAME[3], "鼎", 1)
+    ev = set_field(baseline(), "project_report", "applicant_name", wrong, confidence=0.3)
+    ev = set_field(ev, "street_review", "applicant_name", wrong, confidence=0.3)
+    assert {c for c, _ in codes(run(ev))} == {"FIELD_NOT_FOUND"}

@@ -19,9 +19,44 @@ from stdnum.cn import uscc as uscc_std
 from validators.base import Identity
 from validators.names import norm_name, norm_uscc, plausible_org_name
 
-def _trusted(doc: Document, name: str, policy: Policy) -> Field | None:
+_NORM = {"applicant_name": norm_name, "uscc": norm_uscc}
+
+
+def corroborated(evidence: Evidence, doc: Document, name: str, fld: Field, floor: float) -> bool:
+    """Whether another document states exactly the same name or USCC.
+
+    An 18-character code that passes its check digit and that another reading gives
+    character for character is not OCR noise, however unsure each reading was on its own.
+    A name is weaker evidence (the same font can fool OCR the same way twice), so it is
+    corroborated only by a document that read it with confidence (``floor``). Such a value
+    is used, and needs no person to look at it.
+    """
+    norm = _NORM.get(name)
+    if norm is None or fld.value in (None, ""):
+        return False
+    value = norm(str(fld.value))
+    if not value or (name == "uscc" and not uscc_std.is_valid(value)):
+        return False
+    if name == "applicant_name" and not plausible_org_name(value):
+        return False
+    for other in evidence.documents:
+        theirs = other.fields.get(name)
+        if other is doc or theirs is None or theirs.value in (None, ""):
+            continue
+        if name == "applicant_name" and theirs.confidence < floor:
+            continue
+        if norm(str(theirs.value)) == value:
+            return True
+    return False
+
+
+def _trusted(doc: Document, name: str, policy: Policy, evidence: Evidence | None = None) -> Field | None:
     fld = doc.fields.get(name)
-    if fld is None or fld.value in (None, "") or fld.confidence < policy.ocr.field_min_confidence:
+    if fld is None or fld.value in (None, ""):
+        return None
+    if fld.confidence < policy.ocr.field_min_confidence and not (
+            evidence is not None
+            and corroborated(evidence, doc, name, fld, policy.ocr.field_min_confidence)):
         return None
     return fld
 
@@ -35,7 +70,7 @@ def _decide(
         (d, f)
         for d in evidence.documents
         if DocType(d.doc_type) is not DocType.name_change
-        and (f := _trusted(d, field, policy)) is not None
+        and (f := _trusted(d, field, policy, evidence)) is not None
         and norm(f.value)
     ]
     for pool in ([x for x in docs if ok(x[1].value)], docs):

@@ -44,6 +44,26 @@ def contains_any(text: str | None, needles: list[str]) -> str | None:
     return None
 
 
+def nearest_place(text: str | None, places: list[str]) -> tuple[str | None, int, int]:
+    """The place name that ``text`` contains with the fewest wrong characters: (place,
+    its distance, the next-best distance). Substitutions only, over every window of the
+    place's length: OCR misreads characters in place far more than it drops them."""
+    hay = norm_name(text)
+    scored = []
+    for place in places:
+        p = norm_name(place)
+        if not p or len(hay) < len(p):
+            continue
+        best = min(sum(a != b for a, b in zip(hay[i:i + len(p)], p))
+                   for i in range(len(hay) - len(p) + 1))
+        scored.append((best, place))
+    if not scored:
+        return None, 99, 99
+    scored.sort(key=lambda x: x[0])
+    runner_up = scored[1][0] if len(scored) > 1 else 99
+    return scored[0][1], scored[0][0], runner_up
+
+
 def plausible_org_name(name: object) -> bool:
     """Whether a value reads as an organisation's name (ends like one, long enough)."""
     from validators.labels import labels

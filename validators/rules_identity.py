@@ -7,6 +7,7 @@ from stdnum.cn import uscc as uscc_std
 
 from validators.base import RuleContext, doc_label, field_not_found, finding, side, trusted
 from validators.base import rule
+from validators.identity import corroborated
 from validators.names import norm_name, norm_uscc, plausible_org_name
 
 
@@ -140,7 +141,7 @@ def identity_fields(ctx: RuleContext) -> list[Finding]:
             absent = fld is None or fld.value in (None, "")
             if absent and dt_ in {DocType(d) for d in required}:
                 out.append(field_not_found(ctx, doc, key))
-            elif not absent and fld.confidence < floor:
+            elif not absent and fld.confidence < floor and not corroborated(ctx.evidence, doc, key, fld, floor):
                 out.append(field_not_found(ctx, doc, key, f"识别置信度过低({fld.confidence:.2f})", fld=fld))
             elif key == "applicant_name" and not absent and not plausible_org_name(fld.value):
                 why = f"识别结果“{fld.value}”不像单位名称"

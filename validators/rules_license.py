@@ -16,7 +16,15 @@ from validators.base import (
     trusted,
 )
 from validators.labels import labels
-from validators.names import contains_any, norm_name
+from validators.names import contains_any, nearest_place, norm_name
+
+def _misread_own_district(text: str, dist) -> bool:
+    """The district's own name read with a character or so wrong (丛江区 for 松江区), and
+    no other district as close: OCR noise, not registration elsewhere."""
+    place, distance, runner_up = nearest_place(text, [dist.name, *dist.other_districts])
+    tolerance = dist.registration_authority_ocr_tolerance
+    return place == dist.name and 0 < distance <= tolerance < runner_up
+
 
 @rule(FindingCode.NOT_REGISTERED_IN_DISTRICT, FindingCode.FIELD_NOT_FOUND)
 def registered_in_district(ctx: RuleContext) -> list[Finding]:
@@ -38,9 +46,12 @@ def registered_in_district(ctx: RuleContext) -> list[Finding]:
                 contains_any(auth.value, dist.registration_authority_keywords) is None
             ):
                 address_in_district = addr is not None and not problems
-                if not address_in_district or contains_any(auth.value, dist.other_districts):
+                if contains_any(auth.value, dist.other_districts) or (
+                        not address_in_district and addr is not None):
                     problems.append(("registration_authority", "登记机关", auth))
-                else:
+                elif address_in_district and _misread_own_district(auth.value, dist):
+                    pass  # 丛江区 beside a 松江区 住所: the district's own name, misread
+                else:  # names no district and nothing else places the company: ask
                     out.append(field_not_found(
                         ctx, doc, "registration_authority",
                         f"识别结果“{auth.value}”既不是{dist.name}也不是其他区的登记机关", fld=auth))
