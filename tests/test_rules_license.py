@@ -19,21 +19,23 @@ def test_authority_outside_district():
     assert out.findings[0].evidence["subject"] == "registration_authority"
 
 
-def test_misread_district_name_beside_an_in_district_address_is_the_district():
-    """松江 read as 热江 (or 松江区 as 松江芭) on the seal-covered line, the 住所 in 松江区:
-    one character off the district's own name and no other district as close."""
-    for misread in ("上海市热江区市场监督管理局", "上上海市松江芭市场监督管理局"):
-        out = run(set_field(baseline(), "business_license", "registration_authority", misread))
-        assert out.findings == [], misread
+def test_misread_district_name_is_the_district_it_is_nearest():
+    """松江 read as 热江 (or 松江区 as 松江芭), 浦东 as 薄东: one character off a district's
+    name and no other district as close is that district, with or without a 住所."""
+    no_address = drop_field(baseline(), "business_license", "address")
+    for ev in (baseline(), no_address):
+        for misread in ("上海市热江区市场监督管理局", "上上海市松江芭市场监督管理局"):
+            out = run(set_field(ev, "business_license", "registration_authority", misread))
+            assert [f for f in out.findings if f.evidence.get("field") != "address"] == [], misread
+    out = run(set_field(no_address, "business_license", "registration_authority", "上海南薄东新区市场监督管理局"))
+    assert ("NOT_REGISTERED_IN_DISTRICT", "business_license") in codes(out)
 
 
 def test_misread_authority_that_places_nothing_is_not_found_not_an_error():
-    """No district named (or 长江区: as close to 长宁区 as to 松江区), or no readable 住所
-    to go with a near miss: a person has to look, it is not registration elsewhere."""
-    cases = [(baseline(), "上海市长江区市场监督管理局"), (baseline(), "上海市场监督管理局"),
-             (drop_field(baseline(), "business_license", "address"), "上海市热江区市场监督管理局")]
-    for ev, misread in cases:
-        out = run(set_field(ev, "business_license", "registration_authority", misread))
+    """No district named, or 长江区 (as close to 长宁区 as to 松江区): a person has to look;
+    it is not evidence of registration elsewhere."""
+    for misread in ("上海市长江区市场监督管理局", "上海市场监督管理局"):
+        out = run(set_field(baseline(), "business_license", "registration_authority", misread))
         assert codes(out) == [("FIELD_NOT_FOUND", "business_license")], misread
         assert out.findings[0].severity == "warning" and misread in out.findings[0].message
 

@@ -18,12 +18,14 @@ from validators.base import (
 from validators.labels import labels
 from validators.names import contains_any, nearest_place, norm_name
 
-def _misread_own_district(text: str, dist) -> bool:
-    """The district's own name read with a character or so wrong (丛江区 for 松江区), and
-    no other district as close: OCR noise, not registration elsewhere."""
+def _district_named(text: str, dist) -> str | None:
+    """The district a 登记机关 names: exactly, or with up to the policy's tolerance of wrong
+    characters when no other district is as close (丛江区 is 松江区, 薄东新区 is 浦东新区:
+    OCR changes a character, it does not turn one real district's name into another's)."""
     place, distance, runner_up = nearest_place(text, [dist.name, *dist.other_districts])
-    tolerance = dist.registration_authority_ocr_tolerance
-    return place == dist.name and 0 < distance <= tolerance < runner_up
+    if distance == 0 or distance <= dist.registration_authority_ocr_tolerance < runner_up:
+        return place
+    return None
 
 
 @rule(FindingCode.NOT_REGISTERED_IN_DISTRICT, FindingCode.FIELD_NOT_FOUND)
@@ -45,12 +47,12 @@ def registered_in_district(ctx: RuleContext) -> list[Finding]:
             if norm_name(auth.value) not in names and (
                 contains_any(auth.value, dist.registration_authority_keywords) is None
             ):
-                address_in_district = addr is not None and not problems
-                if contains_any(auth.value, dist.other_districts) or (
-                        not address_in_district and addr is not None):
+                address_outside = addr is not None and bool(problems)
+                named = _district_named(auth.value, dist)
+                if address_outside or named in dist.other_districts:
                     problems.append(("registration_authority", "登记机关", auth))
-                elif address_in_district and _misread_own_district(auth.value, dist):
-                    pass  # 丛江区 beside a 松江区 住所: the district's own name, misread
+                elif named == dist.name:
+                    pass  # the district's own name with a character misread
                 else:  # names no district and nothing else places the company: ask
                     out.append(field_not_found(
                         ctx, doc, "registration_authority",
