@@ -10,7 +10,7 @@ fresh data directory) on a small generated corpus copied into an inbox. Prints:
   Tesseract alone is timed just before and just after the intake (the machine is shared)
   and averaged; "fan-out efficiency" = the pages' own reading seconds / (wall x 2), i.e.
   how busy the two cores were kept, apart from what reading one page costs.
-Environment: PRECHECK_BENCH_INTAKE_CASES (default 2), PRECHECK_BENCH_OCR_PAGES (default 6).
+Environment: PRECHECK_BENCH_INTAKE_CASES (default 2), PRECHECK_BENCH_OCR_PAGES (default 12).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CASES = int(os.environ.get("PRECHECK_BENCH_INTAKE_CASES", "2"))
-OCR_PAGES = int(os.environ.get("PRECHECK_BENCH_OCR_PAGES", "6"))
+OCR_PAGES = int(os.environ.get("PRECHECK_BENCH_OCR_PAGES", "12"))
 AS_OF = dt.date(2026, 7, 1)
 
 
