@@ -22,6 +22,7 @@ from extractors.values import Parsed, parse
 from extractors.vocab import FieldSpec, labels
 
 STOP = "_stop"
+_STRICT = {"uscc", "date", "money", "params", "phone", "int", "year"}  # parsers that reject noise
 _ADDRESS_ONLY = re.compile(r"^(上海市)?[\u4e00-\u9fff]{2,3}区[\u4e00-\u9fff\d号弄路楼室幢()-]{2,40}$")
 
 
@@ -99,8 +100,10 @@ class DocReader:
         right = value_right(hit, self.row_hits.get(id(row), []))
         if right is not None:
             cands.append(right)
-        if right is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", right.text):
-            # only a label with nothing beside it has its value on the row below
+        if right is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", right.text) or (
+                kind in _STRICT and _specks(right)):
+            # only a label with nothing beside it has its value on the row below; for a
+            # code, date or amount, OCR specks in the next cell are nothing either
             cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
         for span in cands:
             spans = [span]
@@ -261,6 +264,12 @@ def _tidy(found: Found) -> bool:
     text = "".join(sp.text for sp in found.spans).strip()
     return (len(text) <= 40 and not any(c in text for c in "。，,；;")
             and not (text[:1] and text[0] in ",，、。;；"))
+
+
+def _specks(span: Span) -> bool:
+    """One or two characters, or a few non-CJK ones: what OCR makes of a seal edge or an ornament."""
+    t = span.text.replace(" ", "")
+    return len(t) <= 2 or (len(t) <= 4 and not re.search(r"[\u4e00-\u9fff]", t) and sum(c.isdigit() for c in t) <= 1)
 
 
 def _cells(row: Row) -> Iterator[tuple[int, str]]:

@@ -16,7 +16,8 @@ from extractors.layout import GAP, Row, Span
 from extractors.normalize import fold, parse_money, unit_factor
 from extractors.vocab import vocab
 
-_NUM = re.compile(r"(?<![\d.])(-?\d[\d,]*(?:\.\d+)?)(?:\s*(万元|元|亿元))?")
+# a grouped amount whose commas OCR read as points (1.878,000.00) first, then plain ones
+_NUM = re.compile(r"(?<![\d.])(-?\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}(?![\d])|-?\d[\d,]*(?:\.\d+)?)(?:\s*(万元|元|亿元))?")
 _HEADER_WORDS = ("金额", "投资额", "费用", "合计金额", "小计", "单价", "数量", "序号", "名称", "内容", "项目")
 _SERIAL = re.compile(r"^\s*(\d{1,3}|[一二三四五六七八九十]+|\(\d+\)|[(（][一二三四五六七八九十]+[)）])[、.．]?\s*")
 
@@ -35,9 +36,8 @@ def _row_amount(row: Row) -> tuple[float, int, int] | None:
     digits = re.sub(r"\D", "", m.group(1))
     if len(digits) < 2 and "." not in m.group(1):
         return None
-    try:
-        value = float(m.group(1).replace(",", ""))
-    except ValueError:
+    value = parse_money(m.group(1))  # also regroups 1.878,000.00
+    if value is None:
         return None
     return value, m.start(), m.end()
 

@@ -26,6 +26,9 @@ CONFUSIONS: dict[str, str] = {
 }
 _TOKEN = re.compile(r"[0-9A-Za-z\]\[|!]{18}")
 _MAX_FORCED = 6
+# characters that stand for one wide glyph read twice (W as VW) besides CONFUSIONS
+_LOOKALIKE_PAIRS = {("V", "W"), ("W", "V"), ("V", "V"), ("W", "W")}
+_JUNK = "&$%#@"  # what a speck inside a glyph becomes
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def _options(pos: int, ch: str) -> list[str]:
     return [c for c in CONFUSIONS.get(ch, "") if _allowed(pos, c)]
 
 
-def repair_uscc(raw: str) -> tuple[str | None, str | None]:
+def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]:
     """(code, note): a valid code, repaired if needed, or (None, why not).
 
     First the characters the format forbids at their position (letters in the leading
@@ -85,7 +88,7 @@ def repair_uscc(raw: str) -> tuple[str | None, str | None]:
         return None, "识别错误过多，无法修复"
     bases = ["".join(p) for p in itertools.product(*forced)]
     valid = {b for b in bases if is_valid(b)}
-    if not valid:
+    if not valid and free:
         for base in bases:
             for pos, ch in enumerate(base):
                 for alt in _options(pos, ch):
@@ -101,6 +104,55 @@ def repair_uscc(raw: str) -> tuple[str | None, str | None]:
     return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
 
 
+def _alike(a: str, b: str) -> bool:
+    a, b = a.upper(), b.upper()
+    return a == b or b in CONFUSIONS.get(a, "") or a in CONFUSIONS.get(b, "") or (a, b) in _LOOKALIKE_PAIRS
+
+
+def collapse_doubles(tok: str) -> list[str]:
+    """18-character readings of ``tok`` with one glyph read as two or three characters
+    undone: a doubled character (``0O`` for 0, ``jJ`` for J, ``VW`` for W) or a character
+    split by a speck (``5S5`` for 5, ``8&8`` for 8).
+
+    Tesseract does this on noisy scans far more often than it invents a character out of
+    nothing, so these few readings are tried before any other deletion.
+    """
+    out: list[str] = []
+    if len(tok) == 19:
+        for k in range(18):
+            if _alike(tok[k], tok[k + 1]):
+                # keep whichever of the two the format allows at this position
+                for drop in (k + 1, k):
+                    out.append(tok[:drop] + tok[drop + 1:])
+    if len(tok) == 20:
+        for k in range(18):
+            a, mid, c = tok[k], tok[k + 1], tok[k + 2]
+            if a.upper() == c.upper() and (mid in _JUNK or _alike(a, mid)):
+                out.append(tok[:k + 1] + tok[k + 3:])
+    return list(dict.fromkeys(out))
+
+
+def _undouble(tok: str) -> tuple[str | None, str | None]:
+    """The one valid code among ``collapse_doubles`` readings (each repaired only where
+    the format forces it), or None when there is none or more than one."""
+    valid: dict[str, tuple[int, str | None]] = {}
+    for cand in collapse_doubles(tok):
+        value, note = repair_uscc(cand, free=False)
+        if value:
+            changes = sum(a != b for a, b in zip(cand, value))
+            if value not in valid or changes < valid[value][0]:
+                valid[value] = (changes, note)
+    if not valid:
+        return None, None
+    # the reading that needs the fewest forced replacements, if it is the only one
+    fewest = min(c for c, _ in valid.values())
+    best = [(v, n) for v, (c, n) in valid.items() if c == fewest]
+    if len(best) != 1:
+        return None, None
+    value, note = best[0]
+    return value, "同一字符被识别为多个，已删除多余字符" + (f"；{note}" if note else "")
+
+
 def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
     """Every 18-character code-like token in ``text``, checked and repaired.
 
@@ -111,9 +163,9 @@ def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
     """
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     out: list[UsccRead] = []
-    for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Za-z\]\[|!]{17,19}(?![0-9A-Za-z])", compact):
+    for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Za-z\]\[|!][0-9A-Za-z\]\[|!&$%#@]{16,19}(?![0-9A-Za-z])", compact):
         tok = m.group(0)
-        if sum(c.isdigit() for c in tok) < 8:
+        if sum(c.isdigit() for c in tok) < 8 or (len(tok) < 20 and any(c in _JUNK for c in tok)):
             continue
         # one character too many (a speck read as a letter): every single deletion
         candidates = [tok] if len(tok) == 18 else (
@@ -123,12 +175,16 @@ def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
             value, note = repair_uscc(tok)
             if value:
                 best = UsccRead(value, tok, True, note, m.start(), m.end())
-        elif len(tok) == 19 and allow_extra:
-            # only an exact check pass counts here: deletion plus confusion repairs would
-            # make almost any 19 characters pass
-            valid = {c.upper() for c in candidates if is_valid(c.upper())}
-            if len(valid) == 1:
-                best = UsccRead(valid.pop(), tok, True, "多识别一位字符，已删除", m.start(), m.end())
+        elif len(tok) in (19, 20) and allow_extra:
+            value, note = _undouble(tok)
+            if value:
+                best = UsccRead(value, tok, True, note, m.start(), m.end())
+            elif len(tok) == 19:
+                # only an exact check pass counts here: deletion plus confusion repairs
+                # would make almost any 19 characters pass
+                valid = {c.upper() for c in candidates if is_valid(c.upper())}
+                if len(valid) == 1:
+                    best = UsccRead(valid.pop(), tok, True, "多识别一位字符，已删除", m.start(), m.end())
         if best is None:
             _, note = repair_uscc(tok)
             best = UsccRead(tok.upper(), tok, False, note, m.start(), m.end())

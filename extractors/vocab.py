@@ -58,7 +58,9 @@ class Vocab(_M):
     case_sections: dict[str, list[str]]
     streets: list[str]
     authority_suffixes: list[str]
+    authority_places: list[str] = PydField(default_factory=list)
     total_words: list[str]
+    audit_signoff: list[str] = PydField(default_factory=lambda: ["注册会计师"])
 
 
 def _load(name: str) -> dict:

@@ -10,20 +10,48 @@ from extractors.vocab import vocab
 
 
 def authority_from_seals(reader: DocReader) -> Field | None:
-    """登记机关 is often only the seal's ring text; use it when the page text lacks it."""
-    sufs = tuple(fold(s) for s in vocab().authority_suffixes)
+    """登记机关 is often only the seal's ring text; use it when the page text lacks it.
+
+    Ring text is read poorly (curved, faint, stamped over), so a reading is trusted only
+    as far as it matches a known place (vocab authority_places) followed by an authority
+    suffix: exactly, or within an edit or two and closer to one place than to any other.
+    A reading that matches nothing is kept with a confidence below the rules' floor.
+    """
+    v = vocab()
+    sufs = tuple(fold(s) for s in v.authority_suffixes)
     pages = {p.number: p for p in reader.pages}
+    best: tuple[float, Field] | None = None
     for seal in reader.seals:
-        text = fold(seal.text or "")
-        for suf in sufs:
-            k = text.find(suf)
-            if k >= 4:
-                page = pages.get(seal.page)
-                return Field(value=text[:k + len(suf)], page=seal.page, bbox=seal.bbox,
-                             confidence=round(min(seal.score, seal.owner_score or 1.0) * 0.9, 3),
-                             source=page.source if page else "derived", raw=seal.text,
-                             note="取自登记机关印章文字")
-    return None
+        page = pages.get(seal.page)
+        for reading in dict.fromkeys([seal.text or "", *seal.readings]):
+            text = fold(reading)
+            for suf in sufs:
+                k = text.find(suf)
+                if k < 4:
+                    continue
+                value, trust, note = _known_place(text[:k], suf, v.authority_places)
+                conf = round(min(seal.score, seal.owner_score or 1.0) * trust, 3)
+                fld = Field(value=value, page=seal.page, bbox=seal.bbox, confidence=conf,
+                            source=page.source if page else "derived", raw=seal.text, note=note)
+                if best is None or conf > best[0]:
+                    best = (conf, fld)
+                break
+    return best[1] if best else None
+
+
+def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float, str]:
+    """(value, trust, note) for a ring reading ``place`` + ``suffix``."""
+    from rapidfuzz.distance import Levenshtein
+
+    scored = sorted((Levenshtein.distance(place, fold(p)), p) for p in places)
+    if scored:
+        d, name = scored[0]
+        second = scored[1][0] if len(scored) > 1 else 99
+        if d == 0:
+            return name + suffix, 0.9, "取自登记机关印章文字"
+        if d <= 2 and d < second and d < len(name) // 3:
+            return name + suffix, 0.75 - 0.1 * d, f"取自登记机关印章文字（“{place}”按已知地名校正）"
+    return place + suffix, 0.45, "取自登记机关印章文字（未能与已知地名对应，低置信度）"
 
 
 def extract(reader: DocReader) -> dict[str, Field]:

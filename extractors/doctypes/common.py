@@ -73,7 +73,9 @@ _SUFFIX = (r"(?:股份有限公司|有限责任公司|有限公司|分公司|会
 _ORG_IN_PROSE = re.compile(
     r"([\u4e00-\u9fff()A-Za-z0-9]{2,30}?" + _SUFFIX + r"(?:[\u4e00-\u9fff()A-Za-z0-9]{0,16}?" + _SUFFIX + r")*)"
 )
-_LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|:|,|。)")
+# words before a name in running text, and a label run into its value when the gap after
+# it was lost (案例提供单位上海…有限公司): never part of the name
+_LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|单位|名称|:|,|。)")
 
 
 def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), reverse: bool = False,

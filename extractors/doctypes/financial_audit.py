@@ -20,7 +20,7 @@ from extractors.vocab import vocab
 
 _OPINION_HEAD = re.compile(r"^(审计意见|保留意见|无保留意见|标准无保留意见|否定意见|无法表示意见|带强调事项段的无保留意见)")
 _NEXT_HEAD = re.compile(r"^(形成|强调事项|其他信息|关键审计事项|管理层|治理层|注册会计师|二、|三、)")
-_AMOUNT = re.compile(r"^\(?-?[\d,]*\d(?:\.\d+)?\)?$")
+_AMOUNT = re.compile(r"^\(?-?[\d,]*\d(?:\.\d+)?\)?$|^\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}$")
 _FY = [re.compile(r"((?:19|20)\d{2})\s*年度"), re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
        re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*-\s*12\s*月")]
 
@@ -119,11 +119,17 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             start = hit.span.end
             for cell in re.split(f"[{GAP} ]", rest):
                 c = cell.strip(":")
-                if c and _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
+                if not c:
+                    continue
+                if _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
                     v = parse_money(c.strip("()"), unit=unit)
                     if v is not None:
                         k = row.chars.find(cell, start)
                         return Found(Parsed(v), [Span(row, k, k + len(cell))], hit)
+                if len(re.sub(r"\D", "", c)) >= 6:
+                    # the current period's figure is unreadable (a note reference is short):
+                    # the next one is the prior period's, never a substitute for it
+                    break
             found = reader.read_at(hit, "money", reader.rows[page.number])
             if found is not None:
                 return found
@@ -143,6 +149,28 @@ def report_date(reader: DocReader, firm: Found | None) -> Found | None:
                 if ds:
                     d, a, b = ds[-1]
                     return Found(Parsed(d.isoformat()), [Span(r, a, b)])
+    return _dated_signoff(reader)
+
+
+def _dated_signoff(reader: DocReader) -> Found | None:
+    """The report's date when the firm's name is unreadable (a seal over it): the first
+    row that is nothing but a date, after the auditors' signatures (中国注册会计师)."""
+    from extractors.normalize import find_dates
+
+    signed = False
+    for row in reader.all_rows():
+        if any(w in row.chars for w in vocab().audit_signoff):
+            signed = True
+            continue
+        if not signed:
+            continue
+        spaced = row.chars.replace(GAP, " ")
+        text = spaced.strip()
+        lead = len(spaced) - len(spaced.lstrip())
+        ds = find_dates(text)
+        if ds and ds[0][2] - ds[0][1] >= len(text.replace(" ", "")) - 2:
+            d, a, b = ds[0]
+            return Found(Parsed(d.isoformat(), 0.9, note="取签字后的日期"), [Span(row, lead + a, lead + b)])
     return None
 
 

@@ -50,8 +50,30 @@ def _prep(text: str) -> str:
     # OCR reads 0 as O/o inside digit runs, and l/I as 1
     s = re.sub(r"(?<=\d)[Oo](?=\d)|(?<=\d)[Oo](?=\s*[年月日/.-])|(?<=[年月/.-])[Oo](?=\d)", "0", s)
     s = re.sub(r"(?<=\d)[lI|](?=\d)", "1", s)
+    # a bracket or bar for 1 next to a month/day mark: 2018年1]月20日, 3月]日
+    s = re.sub(r"(?<=[\d年月])[\]\[|!lI](?=\d|\s*[月日])", "1", s)
+    s = _CN_YEAR_RUN.sub(_cn_year_lookalikes, s)
     s = _CN_YEAR5.sub(_dedupe_year, s)
     return s
+
+
+# what Tesseract puts for 〇 and 二 in a year written in words (二O〇二五年, 二O=五年)
+_ZERO_LIKE = "OoC0GQD口○◯"
+_CN_YEAR_RUN = re.compile(f"(?<![{_CN_NUM}{_ZERO_LIKE}=])([{_CN_NUM}{_ZERO_LIKE}=]{{4,5}})(?=\\s*年\\s*[{_CN_NUM}]{{1,3}}\\s*月)")
+_LOOKALIKE = str.maketrans({**{c: "〇" for c in _ZERO_LIKE}, "=": "二"})
+
+
+def _cn_year_lookalikes(m: re.Match) -> str:
+    """Lookalikes in a year in words turned into numerals, one for one (offsets keep).
+
+    Only in a run right before 年 and a month in words, with at least two real numerals
+    in it, so that a code or an English word before 年 is never rewritten.
+    """
+    run = m.group(1)
+    real = sum(c in "〇○零一二三四五六七八九" for c in run)
+    if real < 2:
+        return run
+    return run.translate(_LOOKALIKE)
 
 
 def _cn_small(s: str) -> int | None:

@@ -24,7 +24,7 @@ _UPPER_OCR = str.maketrans({"任": "仟", "仔": "仟", "忏": "仟", "伯": "�
                             "壶": "壹", "参": "叁", "叉": "叁", "贰": "贰", "武": "贰", "肄": "肆", "律": "肆",
                             "柴": "柒", "染": "柒", "栋": "柒", "拥": "捌", "扒": "捌", "玫": "玖", "抬": "拾",
                             "恰": "拾", "伍": "伍", "佐": "伍", "陡": "陆", "隆": "陆", "什": "仟",
-                            "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁"})
+                            "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁", "件": "仟"})
 _UPPER_AMOUNT = re.compile(r"(人民币|大写)[:\s]*([\u4e00-\u9fff]{1,14}?)(万元|元|圆|亿元)")
 
 
@@ -37,6 +37,19 @@ def _fix_upper_ocr(s: str) -> str:
         return m.group(0)
 
     return _UPPER_AMOUNT.sub(fix, s)
+
+
+# 221.341,499.25 / 31.708.375.44: OCR reads a thousands comma as a point; with groups of
+# three and two decimals at the end, every separator but the last is a thousands mark
+_MIXED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}(?![\d.,])")
+
+
+def _regroup(m: re.Match) -> str:
+    tok = m.group(0)
+    if tok.count(".") < 2 and not re.search(r"\.\d{3}[.,]|[.,]{2}", tok):
+        return tok  # an ordinary 1,234,567.89
+    digits = re.sub(r"[.,]", "", tok)
+    return f"{digits[:-2]}.{digits[-2:]}"
 
 
 def unit_factor(text: str | None) -> int | None:
@@ -76,6 +89,7 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
         # an amount in words we cannot read: a later figure in the sentence is another amount
         return None
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
+    s = _MIXED_GROUPS.sub(_regroup, s)
     m = _ARABIC.search(s)
     mu = _UPPER_RUN.search(s)
     if mu and not (mu.group(2) or any(c in mu.group(1) for c in "壹贰叁肆伍陆柒捌玖拾佰仟")):

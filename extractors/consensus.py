@@ -1,0 +1,110 @@
+"""The applicant's name across a submission: an OCR misreading put right by the other documents.
+
+Tesseract chi_sim misreads the rarer characters of company names on scans (鼎 as 易, 穹 as
+容, 砺 as 大) while the same name is printed exactly in the submission's text-layer
+documents, or read the same way on several scans. A scanned document's name that differs
+from that reference only in one or two characters, with the OCR unsure of at least one
+word of it, is a misreading of the reference, not another company: it takes the
+reference's spelling, keeps what was read in ``raw`` and says so in ``note``.
+
+What is never merged: names of different length or with more differences, names the OCR
+read with full confidence, and any name that a name-change document (名称变更) lists as an
+old or new name of the applicant - those differences are the rules' business.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from pipeline.models import Document, Field
+
+from extractors.normalize import fold
+
+log = logging.getLogger(__name__)
+
+FIELD = "applicant_name"
+REFERENCE_MIN_CONF = 0.9  # a text-layer reading at least this sure is a reference
+SURE_WORD = 0.9  # an OCR value whose weakest word is this sure is not second-guessed
+MERGED_CONF = 0.8  # the merged value: the reference's spelling, but this page's evidence
+
+
+def _key(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+def max_differences(name: str) -> int:
+    """One substitution in a short name, two from 12 characters on."""
+    return 1 if len(name) < 12 else 2
+
+
+def _differences(a: str, b: str) -> int | None:
+    if len(a) != len(b):
+        return None
+    return sum(x != y for x, y in zip(a, b))
+
+
+def reference_names(documents: list[Document]) -> dict[str, str]:
+    """The applicant's name as the submission states it most reliably.
+
+    Text-layer readings first (the characters are the document's own); without any, a
+    name read identically from at least two scans. Keyed by the folded name, most common
+    first; the values are the documents' own spelling.
+    """
+    names = [d.fields[FIELD] for d in documents
+             if FIELD in d.fields and isinstance(d.fields[FIELD].value, str)]
+    spelled = {_key(f.value): f.value for f in names}
+    typed = Counter(_key(f.value) for f in names
+                    if f.source == "text_layer" and f.confidence >= REFERENCE_MIN_CONF)
+    if typed:
+        return {k: spelled[k] for k, _ in typed.most_common()}
+    scanned = Counter(_key(f.value) for f in names)
+    return {k: spelled[k] for k, n in scanned.most_common() if n >= 2}
+
+
+def _listed_names(documents: list[Document]) -> set[str]:
+    """Old and new names that name-change documents state: real differences."""
+    out = set()
+    for d in documents:
+        for key in ("old_name", "new_name"):
+            fld = d.fields.get(key)
+            if fld is not None and isinstance(fld.value, str):
+                out.add(_key(fld.value))
+    return out
+
+
+def reconcile_names(documents: list[Document]) -> list[Document]:
+    """Documents with OCR misreadings of the applicant's name replaced by the reference."""
+    refs = reference_names(documents)
+    if not refs:
+        return documents
+    listed = _listed_names(documents)
+    out = []
+    for doc in documents:
+        fld = doc.fields.get(FIELD)
+        merged = _merge(fld, refs, listed) if fld is not None else None
+        if merged is not None:
+            doc = doc.model_copy(update={"fields": {**doc.fields, FIELD: merged}})
+        out.append(doc)
+    return out
+
+
+def _merge(fld: Field, refs: dict[str, str], listed: set[str]) -> Field | None:
+    if fld.source != "ocr" or not isinstance(fld.value, str):
+        return None
+    read = _key(fld.value)
+    if read in refs or read in listed:
+        return None
+    weakest = fld.weakest_conf if fld.weakest_conf is not None else fld.confidence
+    if weakest >= SURE_WORD:
+        return None
+    close = [r for r in refs if (n := _differences(read, r)) is not None and 0 < n <= max_differences(r)]
+    if len(close) != 1:
+        return None  # none, or two references it could be: leave it to the rules
+    ref = close[0]
+    diffs = "，".join(f"“{a}”→“{b}”" for a, b in zip(read, ref) if a != b)
+    ref = refs[ref]
+    note = "；".join(n for n in (fld.note, f"按本申报其他材料中的名称校正识别错误({diffs})") if n)
+    log.debug("applicant name %s read as %s: merged", ref, read)
+    return fld.model_copy(update={"value": ref, "note": note,
+                                  "confidence": round(max(min(fld.confidence, MERGED_CONF), 0.6), 3)})

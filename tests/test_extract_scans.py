@@ -1,0 +1,172 @@
+"""What Tesseract makes of scanned pages, and how extraction still gets the value (golden text).
+
+Each reading below is one the OCR produced on the generated scans of the bench corpus
+(benchmarks.bench_extract); the tests pin the repair and, as much, what is not repaired.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.consensus import reconcile_names
+from extractors.fields import extract_fields
+from extractors.normalize import find_dates, parse_date, parse_money
+from extractors.uscc import collapse_doubles, find_uscc
+from pipeline.models import Document, Field, Seal
+from tests.pagekit import make_page
+
+NAME = "上海鼎算信息技术有限公司"
+
+
+def run(doc_type, pages_lines, style="ocr", seals=(), **kw):
+    pages = [make_page(lines, number=i + 1, style=style, **kw) for i, lines in enumerate(pages_lines)]
+    doc = Document(file="x.pdf", pages=[p.number for p in pages], doc_type=doc_type, confidence=1.0,
+                   seals=list(seals))
+    return extract_fields(doc, pages)
+
+
+# ------------------------------------------------------------------ USCC: one glyph, several characters
+
+
+@pytest.mark.parametrize("raw,code", [
+    ("91310117MAAF4jJY68P", "91310117MAAF4JY68P"),  # jJ: deleting F also passes the check
+    ("91310117MA5U7U2E0OG", "91310117MA5U7U2E0G"),  # 0O
+    ("91310117MA227FOR2VW", "91310117MA227F0R2W"),  # VW for W, and O for 0
+    ("91310117MA62PWUG5S5Q", "91310117MA62PWUG5Q"),  # 5S5: a 5 read three times
+    ("91310115MA8&8K5U7L54", "91310115MA8K5U7L54"),  # 8&8: a speck inside the 8
+])
+def test_uscc_glyph_read_as_several_characters(raw, code):
+    reads = find_uscc(raw, allow_extra=True)
+    assert reads[0].valid and reads[0].value == code
+    assert "删除" in reads[0].note
+    assert not find_uscc(raw)[0].valid  # never on unlabelled text
+
+
+def test_uscc_doubles_only_between_alike_characters():
+    assert all(len(c) == 18 for c in collapse_doubles("91310117MAAT7ANB41T"))
+    assert collapse_doubles("9131011XMA5U7U2E0G") == []  # 18 characters: nothing to collapse
+    assert "91310117MAAF4JY68P" in collapse_doubles("91310117MAAF4jJY68P")
+    # two extra characters that are not one glyph split: not repaired
+    assert not find_uscc("91310117MA62PWUG5X7Q", allow_extra=True)[0].valid
+
+
+def test_uscc_below_its_label_when_the_next_cell_is_specks():
+    f = run("business_license", [["营业执照", "统一社会信用代码\tHL", "91310117MA5U7U2E0OG", "名称\t" + NAME]])
+    assert f["uscc"].value == "91310117MA5U7U2E0G"
+
+
+# ------------------------------------------------------------------ dates
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("二O〇二六年九月二十四日", "2026-09-24"),  # 〇 read twice, once as O
+    ("二O〇二五年十月五日", "2025-10-05"),
+    ("二O=五年十二月十三日", "2025-12-13"),  # 二 read as =
+    ("二CO二六年四月十一日", "2026-04-11"),
+    ("2018年1]月20晶", "2018-11-20"),  # ] for 1, 晶 for 日
+    ("2019年3月]日", "2019-03-01"),
+])
+def test_date_ocr_lookalikes(text, iso):
+    assert parse_date(text).isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["二CO过从年四月十一日", "ABC0年一月二日", "编号C0G2年三月", "一口习下年二、月二二上昌"])
+def test_date_lookalikes_not_guessed(text):
+    assert find_dates(text) == []
+
+
+# ------------------------------------------------------------------ money
+
+
+@pytest.mark.parametrize("text,value", [
+    ("221.341,499.25", 221_341_499.25),  # a thousands comma read as a point
+    ("31.708.375.44", 31_708_375.44),
+    ("52,.270.926.16", 52_270_926.16),
+    ("1,234,567.89", 1_234_567.89),
+    ("12.50", 12.5),
+    ("人民币壹件伍佰万元整", 15_000_000.0),  # 件 for 仟
+])
+def test_money_ocr_separators(text, value):
+    assert parse_money(text) == value
+
+
+AUDIT = ["审计报告", "我们审计了" + NAME + "财务报表。", "一、审计意见", "我们认为，财务报表在所有重大方面按照企业会计准则的规定编制。",
+         "人|\t中国注册会计师:|中国际如会计师", "NA\t区\t中国注册会计师; [|", "2026年3月16日"]
+
+
+def test_audit_report_date_after_signatures_when_firm_unreadable():
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
+              "一、营业收入\t221.341,499.25\t167,633,944.61", "研发费用\tDO 90857754业3\t30,405,417.31"]
+    f = run("financial_audit", [AUDIT, income])
+    assert f["report_date"].value == "2026-03-16"
+    assert f["revenue"].value == 221_341_499.25
+    # an unreadable current-period figure is not replaced by the prior period's
+    assert "rd_expense" not in f or f["rd_expense"].value != 30_405_417.31
+
+
+def test_investment_total_with_misread_separator():
+    lines = ["项目投资明细表", "序号\t投资内容\t金额(元)\t印证材料", "1\t测试及验证费用\t520,700.00\t发票",
+             "2\t研发人员薪酬\t329,300.00\t发票", "合计\t1.878,000.00"]
+    f = run("investment_breakdown", [lines])
+    assert f["stated_total"].value == 1_878_000.0
+
+
+# ------------------------------------------------------------------ names
+
+
+def test_application_case_label_run_into_its_value():
+    """案例提供单位 with its cell gap lost: the label is not part of the applicant's name."""
+    lines = ["应用案例", "案例名称\t松江区城市运行一网统管智能助手", "案例提供单位" + NAME, "用户单位\t松江区人民医院",
+             "一、应用场景描述", "松江区人民医院在日常业务中面临数据量大的问题。"]
+    for style in ("text", "ocr"):
+        f = run("application_case", [lines], style=style)
+        assert f["applicant_name"].value == NAME
+        assert f["user_org"].value == "松江区人民医院"
+
+
+def _doc(doc_type, name, source, conf=0.9, weakest=None, **more):
+    fields = {"applicant_name": Field(value=name, source=source, confidence=conf, weakest_conf=weakest)}
+    fields.update({k: Field(value=v, source=source) for k, v in more.items()})
+    return Document(file=f"{doc_type}.pdf", pages=[1], doc_type=doc_type, confidence=1.0, fields=fields)
+
+
+def test_ocr_misreading_of_the_name_reconciled_with_the_text_layer():
+    docs = [_doc("application_form", NAME, "text_layer", 1.0),
+            _doc("business_license", "上海易算信息技术有限公司", "ocr", 0.35, 0.2),
+            _doc("street_review", "上海易算信息技术有限公司", "ocr", 0.9, 0.95),  # OCR sure of every word
+            _doc("credit_report", "上海易算数据技术有限公司", "ocr", 0.4, 0.3)]  # three characters off
+    out = reconcile_names(docs)
+    lic = out[1].fields["applicant_name"]
+    assert lic.value == NAME and "易" in lic.note and 0.5 < lic.confidence <= 0.8
+    assert out[2].fields["applicant_name"].value == "上海易算信息技术有限公司"
+    assert out[3].fields["applicant_name"].value == "上海易算数据技术有限公司"
+    assert out[0] == docs[0]
+
+
+def test_names_a_name_change_lists_are_never_merged():
+    old = "上海易算信息技术有限公司"
+    docs = [_doc("application_form", NAME, "text_layer", 1.0),
+            _doc("name_change", NAME, "text_layer", 1.0, old_name=old, new_name=NAME),
+            _doc("business_license", old, "ocr", 0.4, 0.3)]
+    assert reconcile_names(docs)[2].fields["applicant_name"].value == old
+
+
+def test_all_scanned_submission_uses_a_name_read_twice():
+    docs = [_doc("business_license", NAME, "ocr", 0.8, 0.7), _doc("credit_report", NAME, "ocr", 0.8, 0.7),
+            _doc("street_review", "上海见算信息技术有限公司", "ocr", 0.5, 0.3)]
+    assert reconcile_names(docs)[2].fields["applicant_name"].value == NAME
+    assert reconcile_names(docs[1:])[1].fields["applicant_name"].value == "上海见算信息技术有限公司"
+
+
+@pytest.mark.parametrize("ring,value,trusted", [
+    ("上海市松江区市场监督管理局", "上海市松江区市场监督管理局", True),
+    ("上海市热江区市场监督管理局", "上海市松江区市场监督管理局", True),  # one character off a known district
+    ("二海南花江区市场监督管理局", None, False),  # too far from any: kept, below the rules' floor
+])
+def test_authority_from_seal_text_matched_to_known_places(ring, value, trusted):
+    seal = Seal(page=1, bbox=(1500, 2500, 1900, 2900), text=ring, score=0.95)
+    f = run("business_license", [["名称\t" + NAME, "登记机关"]], seals=[seal])
+    fld = f["registration_authority"]
+    if value:
+        assert fld.value == value
+    assert (fld.confidence >= 0.5) == trusted
