@@ -6,6 +6,8 @@ per page, always), and, when the fixture generator is installed, a generated cor
 whole submissions (``python -m fixtures generate``) scored against its truth.json.
 
     python -m benchmarks.bench_seals [--per-case N] [--cases N] [--seed S] [--no-read]
+
+Seals are read as the pipeline reads them: every seal of a page in one OCR call.
 """
 
 from __future__ import annotations
@@ -84,13 +86,15 @@ LEGEND = ("owner: share of matched seals whose owner is right (n of them); wall/
 def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300, applicant: str | None,
                third_parties: list[str], policy, read: bool, label: str) -> Tally:
     """Detect (timed), match to truth by IoU ≥ 0.5, then read and assign owners."""
-    from extractors.seals import assign_owner, detect_seals, read_seal
+    from extractors.seals import assign_owner, detect_seals, read_seals
 
     t = Tally()
     t0, c0 = time.perf_counter(), time.process_time()
     found = detect_seals(img, page=page, dpi=dpi)
     t.det_ms.append((time.perf_counter() - t0) * 1000)
     t.cpu_ms.append((time.process_time() - c0) * 1000)
+    if read and found:  # as the pipeline does: all seals of the page in one OCR call
+        found = read_seals(img, found, dpi=dpi)
     used: set[int] = set()
     for seal in found:
         best, best_iou = None, 0.5
@@ -106,7 +110,6 @@ def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300,
             # reading matches best (the owner is then scored against that one)
             from extractors.seals.owner import name_score
 
-            seal = read_seal(img, seal)
             best = max(loose, key=lambda i: name_score(truth[i]["text"], seal.text or ""))
         elif best is None and loose:
             best = loose[0]
@@ -117,8 +120,6 @@ def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300,
         used.add(best)
         t.tp += 1
         if read:
-            if seal.text is None:
-                seal = read_seal(img, seal)
             seal = assign_owner(seal, applicant_name=applicant, third_parties=third_parties, policy=policy)
             t.owner_n += 1
             if seal.owner == truth[best]["owner"]:

@@ -12,6 +12,8 @@ import functools
 import os
 import re
 import subprocess
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import numpy as np
 
@@ -142,3 +144,118 @@ def _to_pil(image: np.ndarray):
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     return Image.fromarray(image)
+
+
+# --------------------------------------------------------------------------- characters with alternatives
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One recognised character, its box, its confidence (0..1) and the recogniser's other
+    candidates for it, best first (``choices[0]`` is usually ``text``).
+
+    The alternatives matter where a text is matched against known names rather than used
+    as it is: a faded seal character read as 窟 with 穹 as the runner-up is evidence for a
+    name with 穹 that the top reading alone does not show.
+    """
+
+    text: str
+    bbox: tuple[float, float, float, float]
+    conf: float
+    choices: tuple[str, ...] = ()
+
+
+def ocr_glyphs(image: np.ndarray, *, lang: str, timeout: float, dpi: int = 300,
+               psm: int = 6) -> list[list[Glyph]]:
+    """OCR an image into lines of characters with boxes and LSTM alternatives (hOCR with
+    ``lstm_choice_mode=2``). One Tesseract process, whatever the number of lines: callers
+    stack several small images into one to pay the model loading once."""
+    import pytesseract
+
+    config = (f"--psm {psm} --dpi {dpi} -c lstm_choice_mode=2 -c hocr_char_boxes=1 "
+              "-c preserve_interword_spaces=1")
+    raw = _run(pytesseract.image_to_pdf_or_hocr, _to_pil(image), lang=lang, config=config,
+               extension="hocr", timeout=timeout)
+    return parse_hocr_glyphs(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw)
+
+
+class _HocrGlyphs(HTMLParser):
+    """hOCR → lines of Glyphs: ``ocr_line`` spans hold ``ocrx_cinfo`` character spans
+    (``x_bboxes``, ``x_conf``), each followed by an ``lstm_choices`` group of choices."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[list[Glyph]] = []
+        self._stack: list[str] = []  # role of each open span
+        self._char: dict | None = None  # the character being read
+        self._choices: list[str] | None = None
+        self._in_choice = False
+        self._choice_text = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "span":
+            return
+        a = dict(attrs)
+        cls, title, ident = a.get("class", ""), a.get("title", "") or "", a.get("id", "") or ""
+        role = "other"
+        if cls == "ocr_line" or cls in ("ocrx_line", "ocr_textfloat", "ocr_header", "ocr_caption"):
+            role = "line"
+            self.lines.append([])
+        elif cls == "ocrx_cinfo" and "x_bboxes" in title:
+            role = "char"
+            box = _title_numbers(title, "x_bboxes")
+            conf = _title_numbers(title, "x_conf")
+            self._char = {"bbox": tuple(box[:4]) if len(box) >= 4 else (0, 0, 0, 0),
+                          "conf": (conf[0] if conf else 0.0) / 100.0, "text": ""}
+        elif cls == "ocrx_cinfo" and ident.startswith("lstm_choices"):
+            role = "choices"
+            self._choices = []
+        elif cls == "ocrx_cinfo" and ident.startswith("choice"):
+            role = "choice"
+            self._in_choice = True
+            self._choice_text = ""
+        self._stack.append(role)
+
+    def handle_endtag(self, tag):
+        if tag != "span" or not self._stack:
+            return
+        role = self._stack.pop()
+        if role == "char" and self._char is not None:
+            if self._char["text"].strip() and self.lines:
+                self.lines[-1].append(Glyph(self._char["text"].strip(), self._char["bbox"], self._char["conf"]))
+            self._char = None
+        elif role == "choice":
+            self._in_choice = False
+            if self._choices is not None and self._choice_text.strip():
+                self._choices.append(self._choice_text.strip())
+        elif role == "choices":
+            if self.lines and self.lines[-1] and self._choices:
+                g = self.lines[-1][-1]
+                self.lines[-1][-1] = Glyph(g.text, g.bbox, g.conf, g.choices + tuple(self._choices))
+            self._choices = None
+
+    def handle_data(self, data):
+        if self._in_choice:
+            self._choice_text += data
+        elif self._char is not None and self._stack and self._stack[-1] == "char":
+            self._char["text"] += data
+
+
+def _title_numbers(title: str, key: str) -> list[float]:
+    for part in title.split(";"):
+        part = part.strip()
+        if part.startswith(key + " "):
+            try:
+                return [float(v) for v in part[len(key) + 1:].split()]
+            except ValueError:
+                return []
+    return []
+
+
+def parse_hocr_glyphs(hocr: str) -> list[list[Glyph]]:
+    """Lines of Glyphs from Tesseract hOCR made with ``hocr_char_boxes=1`` (and
+    ``lstm_choice_mode=2`` for alternatives; without it ``choices`` stay empty)."""
+    parser = _HocrGlyphs()
+    parser.feed(hocr)
+    parser.close()
+    return [line for line in parser.lines if line]

@@ -219,18 +219,19 @@ def _detect_seals(image: np.ndarray, page_no: int) -> list[Seal]:
 
 def _read_seals(image: np.ndarray, found: list[Seal] | None, page_no: int,
                 settings: Settings) -> list[Seal]:
-    """Read each seal's ring text; an unreadable ring leaves the seal with no text."""
-    from extractors.seals import read_seal
+    """Read the ring text of every seal of the page in one OCR call; an unreadable ring
+    leaves its seal with no text (an unknown owner)."""
+    from extractors.seals import read_seals
 
     seals = found if found is not None else _detect_seals(image, page_no)
-    out = []
-    for seal in seals:
-        try:
-            out.append(read_seal(image, seal, timeout=min(30.0, settings.ocr_timeout)))
-        except Exception as exc:  # noqa: BLE001 - an unreadable ring is an unknown owner
-            log.info("seal on page %d unreadable: %s", seal.page, exc)
-            out.append(seal)
-    return out
+    if not seals:
+        return []
+    try:
+        return read_seals(image, seals, timeout=min(30.0, settings.ocr_timeout), dpi=settings.dpi,
+                          lang=settings.ocr_lang)
+    except Exception as exc:  # noqa: BLE001 - unreadable rings are unknown owners, not a page error
+        log.info("seals on page %d unreadable: %s", page_no, exc)
+        return seals
 
 
 def _preview(image: np.ndarray) -> np.ndarray:

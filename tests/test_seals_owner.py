@@ -105,3 +105,47 @@ def test_accepts_any_policy_like_object():
     s = assign_owner(Seal(page=1, bbox=(0, 0, 1, 1), text="国家税务总局上海市松江区税务局"),
                      applicant_name=APPLICANT, third_parties=[], policy=P())
     assert s.owner == "authority"
+
+
+def test_a_short_reading_is_compared_with_a_stretch_of_the_name_as_long_as_itself(policy):
+    """A CPA's seal read in full shares one character (会) with a long authority name; that
+    must not make it a near-perfect match of a one-character "part" of that name."""
+    assert name_score("上海市松江经济技术开发区管理委员会", "中国注册会计师刘传") < 40
+    s = _owner("中国注册会计师刘传", policy=policy)
+    assert s.owner != "authority"
+
+
+def test_a_loosely_read_authority_is_still_the_authority(policy):
+    """Two characters wrong in an authority's name: nobody is accused by naming it."""
+    s = _owner("于海市公共东忆信息服务中心", policy=policy)
+    assert (s.owner, s.owner_name) == ("authority", "上海市公共信用信息服务中心")
+
+
+def test_an_authority_named_in_the_policy_is_an_authority_even_as_document_issuer(policy):
+    s = _owner("上海市经济和信息化委员会", third=["上海市经济和信息化委员会"], policy=policy)
+    assert s.owner == "authority"
+
+
+LATTICE = "≈上|海|青|窟穹|信|息|技|术|有|限|公|司"
+
+
+def test_a_second_choice_of_the_recogniser_counts_in_part():
+    """The recogniser's runner-up (a lattice reading) is evidence for the name, less than
+    its first choice and more than nothing."""
+    name = "上海青穹信息技术有限公司"
+    plain = name_score(name, "上海青窟信息技术有限公司")
+    with_alt = name_score(name, LATTICE)
+    assert plain < with_alt < name_score(name, name)
+
+
+def test_alternatives_give_a_stranger_no_credit():
+    stranger = "上海云启数据服务有限公司"
+    assert name_score(stranger, LATTICE) == pytest.approx(name_score(stranger, "上海青窟信息技术有限公司"))
+
+
+def test_lattice_readings_are_not_texts(policy):
+    """A lattice among the readings is used for scoring, never shown or taken as a name."""
+    s = _owner("上海青窟信息技术有限公司", applicant="上海青穹信息技术有限公司", readings=[LATTICE], policy=policy)
+    assert s.owner in ("applicant", "unknown")
+    s = _owner(None, readings=[LATTICE], policy=policy)
+    assert s.owner == "unknown" and s.owner_name is None

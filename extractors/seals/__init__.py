@@ -2,8 +2,8 @@
 
 from extractors.seals.detect import detect_seals
 from extractors.seals.owner import assign_owner
-from extractors.seals.read import read_seal
+from extractors.seals.read import read_seal, read_seals
 
 VERSION = "seals-2"
 
-__all__ = ["VERSION", "assign_owner", "detect_seals", "read_seal"]
+__all__ = ["VERSION", "assign_owner", "detect_seals", "read_seal", "read_seals"]

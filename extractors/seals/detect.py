@@ -11,6 +11,7 @@ fitted boundary), which is what separates a seal from red headings, lines and lo
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 
@@ -104,14 +105,23 @@ def _fill_component(comp: np.ndarray, edges: tuple[bool, bool, bool, bool]) -> n
     return filled
 
 
+@functools.lru_cache(maxsize=8)
+def _unit_circle(n: int) -> tuple[np.ndarray, np.ndarray]:
+    th = np.linspace(0, 2 * math.pi, n, endpoint=False)
+    return np.cos(th), np.sin(th)
+
+
 def _ring_coverage(mask: np.ndarray, e: _Ellipse, *, inner: float = 0.84, outer: float = 1.04,
                    n: int = 96) -> tuple[float, int]:
     """Share of boundary directions (inside the image) with ink in the ring band, and how
     many directions were inside the image at all."""
     h, w = mask.shape
-    pts = np.stack([e.points(n, sc) for sc in np.linspace(inner, outer, 6)])  # (6, n, 2)
-    xs = np.rint(pts[..., 0]).astype(np.int64)
-    ys = np.rint(pts[..., 1]).astype(np.int64)
+    cos, sin = _unit_circle(n)
+    scales = np.linspace(inner, outer, 6)[:, None]  # (6, n) points: 6 depths per direction
+    t = math.radians(e.angle)
+    x, y = e.a * scales * cos, e.b * scales * sin
+    xs = np.rint(e.cx + x * math.cos(t) - y * math.sin(t)).astype(np.int64)
+    ys = np.rint(e.cy + x * math.sin(t) + y * math.cos(t)).astype(np.int64)
     ok = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
     ink = np.zeros(ok.shape, bool)
     ink[ok] = mask[ys[ok], xs[ok]] > 0
@@ -172,10 +182,10 @@ class _Candidate:
 
 def _analyse_blobs(mask: np.ndarray, px_per_mm: float, *, colour: str, min_coverage: float,
                    page_edges: tuple[bool, bool, bool, bool] = (True, True, True, True),
-                   ) -> list[_Candidate]:
+                   cc=None) -> list[_Candidate]:
     h, w = mask.shape
     min_area = (MIN_DIAMETER_MM * px_per_mm * 0.35) ** 2
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cc if cc is not None else cv2.connectedComponentsWithStats(mask, connectivity=8)
     out: list[_Candidate] = []
     for i in range(1, n):
         x, y, bw, bh, area = stats[i]
@@ -194,10 +204,11 @@ def _analyse_blobs(mask: np.ndarray, px_per_mm: float, *, colour: str, min_cover
     return out
 
 
-def _rectangles(raw: np.ndarray, px_per_mm: float, min_coverage: float) -> list[_Candidate]:
+def _rectangles(raw: np.ndarray, px_per_mm: float, min_coverage: float, cc=None) -> list[_Candidate]:
     """Rectangular seals, looked for in the unclosed mask: a frame is a solid line already,
-    and closing would glue two stacked CPA seals into one block."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(raw, connectivity=8)
+    and closing would glue two stacked CPA seals into one block. ``cc``: the mask's
+    connected components when the caller has them already."""
+    n, labels, stats, _ = cc if cc is not None else cv2.connectedComponentsWithStats(raw, connectivity=8)
     out: list[_Candidate] = []
     lo, hi = RECT_LONG_MM[0] * px_per_mm * 0.9, RECT_LONG_MM[1] * px_per_mm * 1.1
     for i in range(1, n):
@@ -487,13 +498,17 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
     cands: list[_Candidate] = []
     if small.ndim == 3:
         rmask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=WORK_MIN_REDNESS)
-        k = max(3, int(round(px_per_mm * 1.2)) | 1)
-        closed = cv2.morphologyEx(rmask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-        cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
-        cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
+        # less red than a third of the smallest seal's ring line (1 px wide here): no seal
+        if cv2.countNonZero(rmask) >= math.pi * MIN_DIAMETER_MM * px_per_mm / 3:
+            k = max(3, int(round(px_per_mm * 1.2)) | 1)
+            closed = cv2.morphologyEx(rmask, cv2.MORPH_CLOSE,
+                                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+            cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
+            cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
     if not cands and _page_is_grey(small):
         gmask = _grey_mask(small)
-        blobs = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY)
+        cc = cv2.connectedComponentsWithStats(gmask, connectivity=8)  # shared by both searches
+        blobs = _analyse_blobs(gmask, px_per_mm, colour="grey", min_coverage=MIN_RING_COVERAGE_GREY, cc=cc)
         cands = [c for c in blobs if _has_star_or_text(gmask, c.e)]
         # faint copies and uneven light: circles checked on a local-contrast mask, and only
         # kept with the whole seal pattern (ring, text band, solid star, empty zone between)
@@ -501,7 +516,7 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         local = cv2.adaptiveThreshold(grey_img, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                       cv2.THRESH_BINARY_INV, 31, 10)
         cands += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
-        cands += [replace(c, colour="grey") for c in _rectangles(gmask, px_per_mm, MIN_RING_COVERAGE_GREY)]
+        cands += [replace(c, colour="grey") for c in _rectangles(gmask, px_per_mm, MIN_RING_COVERAGE_GREY, cc=cc)]
     # rectangles first (a frame is unambiguous), fitted blobs before circle-search finds
     cands.sort(key=lambda c: (c.box is None, c.by_circle, -c.coverage))
     seals: list[Seal] = []

@@ -21,8 +21,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from pipeline.models import Seal
+
+LATTICE_MARK = "≈"  # extractors.seals.read.LATTICE_MARK: a reading with alternatives
 
 _NON_NAME = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z（）]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -34,6 +37,7 @@ class _Thresholds(BaseModel):
     margin: float = Field(ge=0, le=100)
     keyword: float = Field(ge=0, le=100)
     stranger_max: float = Field(ge=0, le=100)
+    authority_accept: float = Field(default=68, ge=0, le=100)
     min_chars: int = Field(ge=1)
 
 
@@ -49,6 +53,8 @@ class OwnerVocabulary(BaseModel):
     glyph_floor: float = Field(default=0.45, ge=0, le=1)
     glyph_span: float = Field(default=0.35, gt=0, le=1)
     glyph_credit: float = Field(default=0.6, ge=0, le=1)
+    alternatives: int = Field(default=2, ge=0)
+    alternative_credit: float = Field(default=0.5, ge=0, le=1)
     thresholds: _Thresholds
 
 
@@ -134,13 +140,27 @@ def glyph_similarity(a: str, b: str) -> float:
     return vocab.glyph_credit * soft
 
 
-def _weighted_overlap(n: str, t: str, vocab: OwnerVocabulary) -> float:
+def _cells(reading: str) -> list[tuple[str, ...]]:
+    """A reading as character positions, each with the recogniser's alternatives (best
+    first): a plain text has one character per position; a lattice reading (``≈`` then
+    positions joined by ``|``, see ``extractors.seals.read.lattice``) keeps up to
+    ``alternatives`` + 1 per position."""
+    if reading.startswith(LATTICE_MARK):
+        keep = 1 + vocabulary().alternatives
+        cells = [tuple(normalise(c)[:keep]) for c in reading[len(LATTICE_MARK):].split("|")]
+        return [c for c in cells if c]
+    return [(ch,) for ch in reading]
+
+
+def _weighted_overlap(n: str, t: "str | list[tuple[str, ...]]", vocab: OwnerVocabulary) -> float:
     """Share of the name's characters found in the reading, common characters weighing
     little; order-free, so a reading that starts mid-ring scores the same. A distinctive
-    character misread as a look-alike counts in part."""
+    character the recogniser ranked second (a lattice reading), or misread as a
+    look-alike, counts in part."""
+    cells = _cells(t) if isinstance(t, str) else t
     pool: dict[str, int] = {}
-    for ch in t:
-        pool[ch] = pool.get(ch, 0) + 1
+    for cell in cells:
+        pool[cell[0]] = pool.get(cell[0], 0) + 1
     total = hit = 0.0
     missed: list[tuple[str, float]] = []
     for ch in n:
@@ -151,9 +171,24 @@ def _weighted_overlap(n: str, t: str, vocab: OwnerVocabulary) -> float:
             hit += w
         elif w == 1.0:
             missed.append((ch, w))
-    if missed and _CJK.search(t):
-        spare = [ch for ch, k in pool.items() for _ in range(k) if _CJK.match(ch)]
-        for ch, w in missed:
+    # positions whose best character was not used by a name character
+    spare_cells = []
+    left = dict(pool)
+    for cell in cells:
+        if left.get(cell[0], 0) > 0:
+            left[cell[0]] -= 1
+            spare_cells.append(cell)
+    still: list[tuple[str, float]] = []
+    for ch, w in missed:
+        cell = next((c for c in spare_cells if ch in c[1:]), None)
+        if cell is not None:
+            hit += w * vocab.alternative_credit
+            spare_cells.remove(cell)
+        else:
+            still.append((ch, w))
+    if still and any(_CJK.match(c[0]) for c in spare_cells):
+        spare = [c[0] for c in spare_cells if _CJK.match(c[0])]
+        for ch, w in still:
             if not spare:
                 break
             best = max(spare, key=lambda r: glyph_similarity(ch, r))
@@ -174,7 +209,8 @@ def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) ->
     shorter than the name (a half seal) is compared with the matching part of the name.
     """
     vocab = vocab or vocabulary()
-    n, t = normalise(name), normalise(reading)
+    cells = _cells(reading) if reading.startswith(LATTICE_MARK) else _cells(normalise(reading))
+    n, t = normalise(name), "".join(c[0] for c in cells)
     if not n or not t:
         return 0.0
     doubled = t + t if len(t) >= 0.6 * len(n) else t
@@ -182,8 +218,13 @@ def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) ->
     part = n
     if len(t) < 0.6 * len(n):
         al = fuzz.partial_ratio_alignment(t, n)
-        part = n[al.dest_start:al.dest_end] if al is not None else n
-    bag = _weighted_overlap(part, t, vocab)
+        if al is not None:
+            # the stretch of the name as long as the reading, where it aligns best (an
+            # alignment on one shared character must not make a one-character "part")
+            mid, size = (al.dest_start + al.dest_end) // 2, min(len(n), len(t))
+            start = max(0, min(len(n) - size, mid - size // 2))
+            part = n[start:start + size]
+    bag = _weighted_overlap(part, cells if part == n else _cells(t), vocab)
     score = 0.7 * 100 * bag + 0.3 * full
     if not any(ch not in vocab.low_weight_chars and ch in t for ch in part):
         score = min(score, 50.0)  # only common characters agree: "有限公司" is anybody's
@@ -224,6 +265,14 @@ def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     return fuzz.partial_ratio(k, reading + reading) >= threshold
 
 
+def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
+    """At least half of the name's distinctive part (``core``), and two characters of it if
+    it has two, read in order in one reading."""
+    c = core(name, vocab)
+    need = min(len(c), max(2, (len(c) + 1) // 2))
+    return any(LCSseq.similarity(c, r + r) >= need for r in readings)
+
+
 @dataclass
 class _Cand:
     score: float
@@ -253,21 +302,30 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             t = t.replace(word, "")
         return t
 
-    readings = [r for r in dict.fromkeys(clean(t) for t in [seal.text, *seal.readings])
+    texts = [t for t in [seal.text, *seal.readings] if t and not t.startswith(LATTICE_MARK)]
+    readings = [r for r in dict.fromkeys(clean(t) for t in texts)
                 if len(_CJK.findall(r)) >= th.min_chars]
     if not readings:
         return seal.model_copy(update={"owner": "unknown", "owner_name": None, "owner_score": None})
     reading = readings[0]  # the best-confidence reading, used to name a stranger's seal
 
+    lattices = [t for t in seal.readings if t.startswith(LATTICE_MARK)]
+
     def score(name: str) -> float:
-        return max([name_score(name, r, vocab) for r in readings] + [_union_score(name, readings, vocab)])
+        return max([name_score(name, r, vocab) for r in readings + lattices]
+                   + [_union_score(name, readings, vocab)])
 
     cands: list[_Cand] = []
     if applicant_name:
         cands.append(_Cand(score(applicant_name), "applicant", applicant_name))
+    authority_names = {normalise(n) for n in _attr(cfg, "authority_names", [])}
     for name in third_parties:
         if name and (not applicant_name or normalise(name) != normalise(applicant_name)):
-            cands.append(_Cand(score(name), "other", name))
+            # an issuer the document names that is itself an authority (松江区数据局 on an
+            # honour): its seal is an authority's, however loosely it reads
+            is_authority = normalise(name) in authority_names or any(
+                normalise(k) in normalise(name) for k in _attr(cfg, "authority_keywords", []))
+            cands.append(_Cand(score(name), "authority" if is_authority else "other", name))
     for name in _attr(cfg, "authority_names", []):
         cands.append(_Cand(score(name), "authority", name))
     cands.sort(key=lambda c: (-round(c.score, 1), -len(c.name)))
@@ -292,6 +350,11 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             return done(owner, best.name, best.score)
         if (best.owner == "applicant" and best.score >= th.accept and lead >= th.margin
                 and not authority_kw):
+            return done(best.owner, best.name, best.score)
+        if (best.owner == "authority" and best.score >= th.authority_accept and lead >= th.margin
+                and not third_kw and _core_read(best.name, readings, vocab)):
+            # an authority's seal named loosely: no one is accused by calling it that (but
+            # its own part of the name must show: 上海市松江区… is half of every authority)
             return done(best.owner, best.name, best.score)
     # the kind of body a seal names is plainer evidence than a loose match to one name
     if authority_kw:
