@@ -128,3 +128,27 @@ def test_number_on_the_lower_arc_is_not_part_of_the_name_strip():
     name = strips["name"]
     cols = np.nonzero((name < 128).any(axis=0))[0]
     assert 280 <= cols.max() - cols.min() < 320  # the name's width, not name + number
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "seed"), [("林秀英", 1), ("何子涵", 2)])
+def test_cpa_seal_on_a_grey_copy_with_the_signature_over_it(name, seed, policy):
+    """A rectangular CPA seal on a black-and-white copy, the CPA's signature written across
+    it in black: the frame and the (darker) signature are taken out before reading, so the
+    seal reads as a CPA's (a third party), not as junk."""
+    from fixtures.render import _square_stamp
+    from fixtures.seal_art import stamp_multiply
+
+    page = Image.new("RGB", (1400, 900), "white")
+    ImageDraw.Draw(page).text((60, 300), "注册会计师：", fill=(20, 20, 20), font=_font(60))
+    arr = np.asarray(page).copy()
+    stamp_multiply(arr, _square_stamp(f"中国注册会计师\n{name}", 420, 190, (200, 30, 40), 0.9, seed, 2.0), 420, 230)
+    signed = Image.fromarray(arr)
+    ImageDraw.Draw(signed).text((520, 290), name, fill=(10, 10, 10), font=_font(64))
+    grey = np.asarray(signed.convert("L"))
+    img = np.repeat(grey[:, :, None], 3, axis=2)
+    seals = [s for s in read_seals(img, detect_seals(img, page=1)) if s.shape == "square"]
+    assert len(seals) == 1 and seals[0].colour == "grey"
+    assert "注册会计师" in (seals[0].text or ""), seals[0].readings
+    s = assign_owner(seals[0], applicant_name=NAMES["applicant"], third_parties=[], policy=policy)
+    assert s.owner == "other"

@@ -4,7 +4,13 @@ Only the seal's own ink is read: for a red seal the strip is built from the redn
 pixels, so body text and signatures under the seal (black/blue) vanish from it. The name
 on a seal runs along the upper arc with a gap at the bottom (where a number or nothing
 is), so the strip is started at that gap and the longest run of ink is taken as the name;
-a couple of other starts are tried too, and the read with the best confidence wins.
+a couple of other starts and preparations are tried too, and the read with the best
+confidence leads. A number along the lower arc and what is left of the ring line are
+whited out of the strips first.
+
+Loading Tesseract's chi_sim model costs more than reading a strip, so every strip of every
+seal of a page is stacked into one image and read in ONE call (``read_seals``); hOCR gives
+each character's alternatives too, kept as a lattice reading for the owner matcher.
 """
 
 from __future__ import annotations
@@ -324,6 +330,7 @@ def read_seals(img_bgr: np.ndarray, seals: list[Seal], *, timeout: float = 30,
 
 
 GAP = 28  # px of white between stacked images: lines never merge across it
+STACK_PSM = 6  # one uniform block: the strips are all normalised to the same text height
 
 
 def read_stacked(images: list[np.ndarray], *, lang: str, timeout: float
@@ -339,7 +346,7 @@ def read_stacked(images: list[np.ndarray], *, lang: str, timeout: float
         spans.append((y, y + h))
         y += h + GAP
     stacked = np.vstack(parts)
-    lines = ocr.ocr_glyphs(stacked, lang=lang, timeout=timeout, psm=6)
+    lines = ocr.ocr_glyphs(stacked, lang=lang, timeout=timeout, psm=STACK_PSM)
     owned: list[list] = [[] for _ in images]
     for line in lines:
         ys = sorted((g.bbox[1] + g.bbox[3]) / 2 for g in line)
