@@ -149,3 +149,18 @@ def test_lattice_readings_are_not_texts(policy):
     assert s.owner in ("applicant", "unknown")
     s = _owner(None, readings=[LATTICE], policy=policy)
     assert s.owner == "unknown" and s.owner_name is None
+
+
+def test_junk_of_a_damaged_applicant_seal_accuses_no_stranger(policy):
+    """Readings of a blurred photo of the applicant's own seal (上海深屿数字科技有限公司, as
+    OCR'd): each looks like some company's name, but the attempts disagree, so no stranger
+    is named (a wrong "other" raises a false SEAL_NAME_MISMATCH)."""
+    junk = ["上入座区下宇科符有彼公司", "上泛吕区歼衬个拓在季公司", "上上订训站牙空科益有尖公司"]
+    s = _owner(junk[0], applicant="上海深屿数字科技有限公司", readings=junk[1:], policy=policy)
+    assert s.owner == "unknown"
+
+
+def test_a_stranger_read_alike_twice_is_other(policy):
+    readings = ["上海明涡信息技术有限公司", "上上海明蛮信息技术有腿公司", "上次明问信息技术有限公结"]
+    s = _owner(readings[0], applicant="上海松江智算科技有限公司", readings=readings[1:], policy=policy)
+    assert s.owner == "other"

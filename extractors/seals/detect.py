@@ -475,6 +475,15 @@ def _inside(a, b) -> float:
     return ix * iy / area if area > 0 else 0.0
 
 
+def _has_chroma(balanced: np.ndarray, at_least: float) -> bool:
+    """Any pixel whose channels differ by ``at_least``: without one, no pixel can reach that
+    redness (R - max(G, B) is never more than max - min), so the red search is skipped on
+    a black-and-white copy (exactly, and a few ms sooner)."""
+    b, g, r = cv2.split(balanced)
+    chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+    return bool(cv2.countNonZero(cv2.compare(chroma, at_least, cv2.CMP_GE)))
+
+
 def _page_is_grey(balanced: np.ndarray) -> bool:
     """No colour left on the (white-balanced) page: a black-and-white copy or scan."""
     if balanced.ndim == 2:
@@ -496,7 +505,7 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         gains = ink.paper_gains(small)
         small = cv2.transform(small, np.diag(gains).astype(np.float32))  # white balance, saturating
     cands: list[_Candidate] = []
-    if small.ndim == 3:
+    if small.ndim == 3 and _has_chroma(small, WORK_MIN_REDNESS):
         rmask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=WORK_MIN_REDNESS)
         # less red than a third of the smallest seal's ring line (1 px wide here): no seal
         if cv2.countNonZero(rmask) >= math.pi * MIN_DIAMETER_MM * px_per_mm / 3:

@@ -37,6 +37,7 @@ class _Thresholds(BaseModel):
     margin: float = Field(ge=0, le=100)
     keyword: float = Field(ge=0, le=100)
     stranger_max: float = Field(ge=0, le=100)
+    stranger_agreement: float = Field(default=45, ge=0, le=100)
     authority_accept: float = Field(default=68, ge=0, le=100)
     min_chars: int = Field(ge=1)
 
@@ -265,6 +266,14 @@ def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     return fuzz.partial_ratio(k, reading + reading) >= threshold
 
 
+def _agreement(readings: list[str]) -> float:
+    """0..100: how alike the best reading is to the closest other attempt (100 when all
+    attempts read the same, which leaves one distinct reading)."""
+    if len(readings) < 2:
+        return 100.0
+    return max(fuzz.ratio(readings[0], r) for r in readings[1:])
+
+
 def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
     """At least half of the name's distinctive part (``core``), and two characters of it if
     it has two, read in order in one reading."""
@@ -375,7 +384,8 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     # seal must not become a stranger's seal, which would raise two findings)
     org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4
               for r in readings for m in vocab.organisation_markers)
-    # a colourless copy reads too poorly to accuse a stranger from markers alone
-    if org and seal.colour != "grey":
+    # a colourless copy reads too poorly to accuse a stranger from markers alone; and the
+    # attempts must agree on what the seal says (a damaged ring gives different junk each time)
+    if org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement:
         return done("other", reading, cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)
