@@ -213,3 +213,24 @@ def test_unsure_name_is_corroborated_only_by_a_confident_reading():
     ev = set_field(baseline(), "project_report", "applicant_name", wrong, confidence=0.3)
     ev = set_field(ev, "street_review", "applicant_name", wrong, confidence=0.3)
     assert {c for c, _ in codes(run(ev))} == {"FIELD_NOT_FOUND"}
+
+
+def test_the_same_ocr_confusion_on_every_scan_does_not_outvote_the_typed_name():
+    """鼎 read as 易 on the license, the form and the audit (the same font, the same
+    confusion, unsure every time) while a text-layer report prints 鼎: the applicant is
+    the typed spelling, the scans are misreadings (warnings), nothing is a mismatch."""
+    misread = NAME.replace("算", "箅")
+    ev = baseline()
+    scans = [d.doc_type for d in ev.documents if "applicant_name" in d.fields and d.doc_type != "project_report"]
+    for doc_type in scans:
+        ev = _read_as(ev, doc_type, misread, 0.4)
+    get(ev, "project_report").fields["applicant_name"].source = "text_layer"
+    out = run(ev)
+    assert out.findings and {f.code for f in out.findings} == {"LOW_OCR_CONFIDENCE"}
+    assert all(NAME in f.message for f in out.findings)
+    # read with confidence on the scans, the other spelling is a name of its own
+    ev = baseline()
+    for doc_type in scans:
+        ev = set_field(ev, doc_type, "applicant_name", misread)
+    get(ev, "project_report").fields["applicant_name"].source = "text_layer"
+    assert codes(run(ev)) == [("NAME_MISMATCH", "project_report")]

@@ -85,8 +85,33 @@ def _decide(
                 best_src[key] = (w, doc, fld)
         top = max(score, key=lambda k: (score[k], best_src[k][0]))
         _, doc, fld = best_src[top]
+        if field == "applicant_name" and fld.source == "ocr":
+            doc, fld = _typed_spelling(pool, top, norm, policy) or (doc, fld)
         return str(fld.value).strip(), doc
     return None, None
+
+
+def _typed_spelling(pool, top: str, norm, policy: Policy) -> tuple[Document, Field] | None:
+    """The same name as a text-layer document prints it, when the winning spelling was
+    only ever OCR'd, unsurely each time, and a typed one is within the OCR tolerance of it.
+
+    OCR makes the same confusion on every scan of one font (鼎 read as 易 on the license,
+    the credit report and the audit), so the scans can outvote the one document whose
+    characters are the document's own. Only spelling is settled here: a typed name further
+    away is another name, and weighing it stays with the votes above.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    readings = [f for _, f in pool if norm(f.value) == top]
+    unsure = policy.identity.ocr_misread_conf
+    if any(f.source != "ocr" or f.weakest_conf is None or f.weakest_conf >= unsure for f in readings):
+        return None  # typed somewhere, or read with confidence: a spelling of its own
+    typed = [(d, f) for d, f in pool if f.source == "text_layer" and norm(f.value) != top
+             and Levenshtein.distance(norm(f.value), top) <= policy.identity.ocr_name_tolerance]
+    spellings = {norm(f.value) for _, f in typed}
+    if len(spellings) != 1:
+        return None  # none, or typed documents that disagree among themselves
+    return typed[0]
 
 
 def name_links(evidence: Evidence, policy: Policy) -> dict[str, str]:
