@@ -43,10 +43,19 @@ def lines_are_vertical(image: np.ndarray) -> bool:
     not. Whichever direction yields the more elongated bars (area-weighted log aspect) is
     the direction of the lines. Robust on sparse pages, where profile statistics are not.
     """
-    ink = _ink(image)
+    ink = _without_ruling(_ink(image))
     along_x = _elongation(cv2.dilate(ink, np.ones((1, 9), np.uint8)))
     along_y = -_elongation(cv2.dilate(ink, np.ones((9, 1), np.uint8)))
     return along_y > along_x
+
+
+def _without_ruling(ink: np.ndarray) -> np.ndarray:
+    """Ink minus straight lines longer than a twelfth of the page (table rules, borders)."""
+    h, w = ink.shape
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(15, w // 12)), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(15, h // 12), 1), np.uint8))
+    rules = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(ink, cv2.bitwise_not(rules))
 
 
 def _elongation(ink: np.ndarray) -> float:
