@@ -7,8 +7,8 @@ from that reference only in one or two characters, with the OCR unsure of at lea
 word of it, is a misreading of the reference, not another company: it takes the
 reference's spelling, keeps what was read in ``raw`` and says so in ``note``.
 
-What is never merged: names of different length or with more differences, names the OCR
-read with full confidence, and any name that a name-change document (名称变更) lists as an
+What is never merged: names two or more characters longer or shorter or with more
+differences, names the OCR read with full confidence, and any name that a name-change document (名称变更) lists as an
 old or new name of the applicant - those differences are the rules' business.
 """
 
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Document, Field
 
@@ -39,9 +41,13 @@ def max_differences(name: str) -> int:
 
 
 def _differences(a: str, b: str) -> int | None:
-    if len(a) != len(b):
+    """Edits between two readings: substitutions, or one character more or less (a speck
+    read as a character, a faint one lost); None when the lengths differ by more."""
+    if abs(len(a) - len(b)) > 1:
         return None
-    return sum(x != y for x, y in zip(a, b))
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b))
+    return Levenshtein.distance(a, b)
 
 
 def reference_names(documents: list[Document]) -> dict[str, str]:
@@ -102,7 +108,7 @@ def _merge(fld: Field, refs: dict[str, str], listed: set[str]) -> Field | None:
     if len(close) != 1:
         return None  # none, or two references it could be: leave it to the rules
     ref = close[0]
-    diffs = "，".join(f"“{a}”→“{b}”" for a, b in zip(read, ref) if a != b)
+    diffs = "，".join(f"“{a}”→“{b}”" for a, b in zip(read, ref) if a != b) if len(read) == len(ref) else f"“{read}”"
     ref = refs[ref]
     note = "；".join(n for n in (fld.note, f"按本申报其他材料中的名称校正识别错误({diffs})") if n)
     log.debug("applicant name %s read as %s: merged", ref, read)

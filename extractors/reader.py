@@ -89,9 +89,21 @@ class DocReader:
                         if not strong and wordy and not cell_start(hit.span.row, hit.span.start):
                             continue  # a label word in the middle of a sentence
                         found = self.read_at(hit, kind, rows, accept=_tidy if tidy else None)
-                        if found is not None:
+                        if found is not None and not self._is_title(found):
                             return found
         return None
+
+    def _is_title(self, found: Found) -> bool:
+        """Label and value together are the document's title (应用场景 | 建设验收证明 when the
+        title's letter-spacing reads as a cell gap): a heading, not a labelled value."""
+        from extractors.classify import load_signals
+
+        if found.label is None or not isinstance(found.parsed.value, str):
+            return False
+        spec = load_signals().doc_types.get(self.doc_type)
+        value = found.parsed.value.replace(" ", "")
+        return bool(spec) and len(value) >= 2 and any(
+            t.endswith(value) and len(t) > len(value) for t in spec.titles)
 
     def read_at(self, hit: LabelHit, kind: str, rows: list[Row], accept=None) -> Found | None:
         """The first candidate (right, then below) that parses and that ``accept`` takes."""

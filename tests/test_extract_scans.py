@@ -170,3 +170,30 @@ def test_authority_from_seal_text_matched_to_known_places(ring, value, trusted):
     if value:
         assert fld.value == value
     assert (fld.confidence >= 0.5) == trusted
+
+
+def test_name_with_one_character_too_many_reconciled():
+    docs = [_doc("application_form", NAME, "text_layer", 1.0),
+            _doc("crypto_test_report", "上海上易算信息技术有限公司", "ocr", 0.67, 0.4),
+            _doc("street_review", "上海上上易算信息技术有限公司", "ocr", 0.67, 0.4)]
+    out = reconcile_names(docs)
+    assert out[1].fields["applicant_name"].value == NAME
+    assert out[2].fields["applicant_name"].value == "上海上上易算信息技术有限公司"  # two more: not merged
+
+
+def test_statement_figure_preferred_to_a_mention_in_prose():
+    """研发支出 in a 保留意见 paragraph (407万元) is not the income statement's 研发费用."""
+    page1 = ["审计报告", "我们审计了" + NAME + "财务报表。", "二、形成保留意见的基础",
+             "如财务报表附注所述，贵公司未对2025年度的研发支出资本化金额人民币407万元进行减值测试。"]
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
+              "研发费用\t61,873,843.29\t44,069,324.72"]
+    for style in ("text", "ocr"):
+        f = run("financial_audit", [page1, income], style=style)
+        assert f["rd_expense"].value == 61_873_843.29
+
+
+def test_title_split_by_its_letter_spacing_is_not_a_labelled_value():
+    lines = ["应用场景\t建设验收证明", "区域医疗影像辅助诊断应用场景项目已完成建设并通过验收。",
+             "应用场景\t区域医疗影像辅助诊断", "建设单位\t" + NAME, "验收日期\t2025年10月5日"]
+    f = run("acceptance_certificate", [lines])
+    assert f["scenario"].value == "区域医疗影像辅助诊断"

@@ -12,7 +12,7 @@ import re
 from pipeline.models import Field
 
 from extractors.doctypes.common import orgs_in_rows, put, strip_numbering
-from extractors.layout import GAP, Span
+from extractors.layout import GAP, Span, cell_start, strong_label
 from extractors.normalize import find_year, fold, parse_money, unit_factor
 from extractors.reader import DocReader, Found
 from extractors.values import Parsed, org
@@ -130,6 +130,11 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
                     # the current period's figure is unreadable (a note reference is short):
                     # the next one is the prior period's, never a substitute for it
                     break
+    # no statement row with a figure: a labelled value (研发费用：123万元), never a word of prose
+    for page in reader.pages:
+        for hit in reader.hits[page.number]:
+            if hit.key != name or not strong_label(hit) or not cell_start(hit.span.row, hit.span.start):
+                continue
             found = reader.read_at(hit, "money", reader.rows[page.number])
             if found is not None:
                 return found
