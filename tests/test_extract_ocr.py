@@ -73,3 +73,13 @@ def test_ruled_form_scan_with_ruling_erased():
     for name in ("applicant_name", "uscc", "requested_amount", "rd_cost", "total_investment", "parameter_count"):
         assert name in fields, name
         assert _norm(fields[name].value) == _norm(truth.fields[name]), name
+
+
+def test_audit_scan_statement_figures_and_report_date(read_scan):
+    """A three-page audit report scan: the income statement's figures (current period, not
+    the prior one) and the date under the auditors' signatures."""
+    truth, pages, fields = read_scan("financial_audit", 11, dpi=250)
+    assert all(p.source == "ocr" for p in pages)
+    for name in ("revenue", "rd_expense", "report_date"):  # the name: see extractors.consensus
+        assert name in fields, name
+        assert _norm(fields[name].value) == _norm(truth.fields[name]), name
