@@ -36,13 +36,14 @@ def _page_slots(n: int) -> threading.BoundedSemaphore:
       task_run_name="read {sf.path}#{page_no}")
 def read_page_task(submission: Submission, sf: SourceFile, page_no: int,
                    settings: Settings) -> PageResult:
-    from pipeline.pages import read_page
+    from pipeline.pages import read_page, timed_out
 
     with _page_slots(max(1, settings.workers)):
         result = read_page(submission, sf, page_no, settings)
-    if result.page.error and not result.cached:
+    if result.page.error and not result.cached and not timed_out(result):
         # read_page degrades instead of raising; raise here so Prefect retries the page,
-        # and let the flow degrade it once the retries are spent.
+        # and let the flow degrade it once the retries are spent. Not on a timeout: the
+        # same page would take as long again, twice, and hold a core all that time.
         raise PageFailed(result.page.error)
     return result
 

@@ -103,10 +103,19 @@ def read_page(submission: Submission, sf: SourceFile, page_no: int, settings: Se
     return _store(key, result, preview, settings)
 
 
+TIMEOUT_ERROR = "文字识别超时"
+
+
+def timed_out(result: PageResult) -> bool:
+    """Whether the page failed because OCR ran out of time (not a crash): trying the same
+    page again at once would only spend the same time again."""
+    return bool(result.page.error and result.page.error.startswith(TIMEOUT_ERROR))
+
+
 def _page_error(exc: Exception) -> str:
     """Why a page could not be read, worded for the reviewer (it ends up in a finding)."""
     if isinstance(exc, ocr.OcrTimeout):
-        return f"文字识别超时：{exc}"
+        return f"{TIMEOUT_ERROR}：{exc}"
     return f"该页无法读取（{type(exc).__name__}: {exc}）"
 
 

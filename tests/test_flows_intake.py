@@ -116,6 +116,14 @@ def test_a_page_that_cannot_be_read_degrades_the_page_not_the_run(harness, tmp_p
     errors = {p["file"]: p["error"] for p in report["pages"]}
     assert errors["license.png"] and errors["credit.pdf"] is None
     assert any(d["doc_type"] == "credit_report" for d in report["documents"])
+    # a timeout is not retried: the same page would only time out again
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(
+            name=TaskRunFilterName(any_=["read license.png#1"])))
+    assert runs and max(run.run_count for run in runs) == 1
 
 
 def test_dask_page_fan_out_gives_the_same_report_as_threads(harness, tmp_path):
