@@ -187,6 +187,9 @@ class Seal(_Model):
     owner_name: str | None = None  # the name it was matched to, if any
     owner_score: float | None = None
     readings: list[str] = PydField(default_factory=list)  # every OCR reading of the ring (text is the best)
+    # the recogniser's candidates per character position, as "≈" then cells joined by "|"
+    # (best candidate first in each cell): for matching against known names, not to show
+    lattices: list[str] = PydField(default_factory=list)
 
 
 class Field(_Model):

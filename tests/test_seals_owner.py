@@ -12,8 +12,8 @@ APPLICANT = "上海松江智算科技有限公司"
 AUDIT_FIRM = "立信会计师事务所（特殊普通合伙）"
 
 
-def _owner(text, *, applicant=APPLICANT, third=(), readings=(), policy):
-    seal = Seal(page=1, bbox=(0, 0, 10, 10), text=text, readings=list(readings))
+def _owner(text, *, applicant=APPLICANT, third=(), readings=(), lattices=(), policy):
+    seal = Seal(page=1, bbox=(0, 0, 10, 10), text=text, readings=list(readings), lattices=list(lattices))
     return assign_owner(seal, applicant_name=applicant, third_parties=list(third), policy=policy)
 
 
@@ -144,10 +144,10 @@ def test_alternatives_give_a_stranger_no_credit():
 
 
 def test_lattice_readings_are_not_texts(policy):
-    """A lattice among the readings is used for scoring, never shown or taken as a name."""
-    s = _owner("上海青窟信息技术有限公司", applicant="上海青穹信息技术有限公司", readings=[LATTICE], policy=policy)
+    """A lattice is used for scoring, never shown or taken as a name."""
+    s = _owner("上海青窟信息技术有限公司", applicant="上海青穹信息技术有限公司", lattices=[LATTICE], policy=policy)
     assert s.owner in ("applicant", "unknown")
-    s = _owner(None, readings=[LATTICE], policy=policy)
+    s = _owner(None, lattices=[LATTICE], policy=policy)
     assert s.owner == "unknown" and s.owner_name is None
 
 

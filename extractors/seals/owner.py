@@ -318,7 +318,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
         return seal.model_copy(update={"owner": "unknown", "owner_name": None, "owner_score": None})
     reading = readings[0]  # the best-confidence reading, used to name a stranger's seal
 
-    lattices = [t for t in seal.readings if t.startswith(LATTICE_MARK)]
+    lattices = [t for t in seal.lattices if t.startswith(LATTICE_MARK)]
 
     def score(name: str) -> float:
         return max([name_score(name, r, vocab) for r in readings + lattices]

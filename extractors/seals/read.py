@@ -297,8 +297,8 @@ def read_seal(img_bgr: np.ndarray, seal: Seal, *, timeout: float = 30, dpi: int 
 
 def read_seals(img_bgr: np.ndarray, seals: list[Seal], *, timeout: float = 30,
                dpi: int = DEFAULT_DPI, lang: str = "chi_sim", max_reads: int = 4) -> list[Seal]:
-    """The seals with ``text`` (best reading) and ``readings`` (all of them, and the
-    recogniser's alternatives per character as lattice readings, see ``lattice``); a seal
+    """The seals with ``text`` (best reading), ``readings`` (all of them) and ``lattices``
+    (the recogniser's alternatives per character, see ``lattice``); a seal
     whose ring cannot be found comes back unchanged.
 
     Several readings are kept because ring OCR is noisy in different places each time: the
@@ -371,7 +371,7 @@ LATTICE_MARK = "≈"  # a reading that starts with this is a lattice, not a text
 def lattice(glyphs) -> str:
     """The characters read and their alternatives as one string: ``≈`` then, per
     character position, the character followed by its alternatives, positions joined by
-    ``|``. Kept among a seal's readings so that the owner matcher, which knows the names
+    ``|``. Kept as the seal's ``lattices`` so that the owner matcher, which knows the names
     to look for, can credit a name character the recogniser ranked second."""
     cells = []
     for g in glyphs:
@@ -398,5 +398,6 @@ def _with_reads(seal: Seal, reads: list[_Read]) -> Seal:
     if not reads:
         return seal
     reads = sorted(reads, key=lambda r: -r.quality)
-    readings = list(dict.fromkeys([r.text for r in reads] + [r.lattice for r in reads if r.lattice]))
-    return seal.model_copy(update={"text": reads[0].text, "readings": readings})
+    readings = list(dict.fromkeys(r.text for r in reads))
+    lattices = list(dict.fromkeys(r.lattice for r in reads if r.lattice))
+    return seal.model_copy(update={"text": reads[0].text, "readings": readings, "lattices": lattices})
