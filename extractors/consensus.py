@@ -1,4 +1,5 @@
-"""The applicant's name across a submission: an OCR misreading put right by the other documents.
+"""The applicant's name and credit code across a submission: OCR misreadings put right by
+the other documents.
 
 Tesseract chi_sim misreads the rarer characters of company names on scans (鼎 as 易, 穹 as
 容, 砺 as 大) while the same name is printed exactly in the submission's text-layer
@@ -9,7 +10,9 @@ reference's spelling, keeps what was read in ``raw`` and says so in ``note``.
 
 What is never merged: names two or more characters longer or shorter or with more
 differences, names the OCR read with full confidence, and any name that a name-change document (名称变更) lists as an
-old or new name of the applicant - those differences are the rules' business.
+old or new name of the applicant - those differences are the rules' business. A credit
+code (uscc) is merged the same way, only where each different character is a known OCR
+confusion (extractors.uscc.CONFUSIONS): a misread code may pass its check by chance.
 """
 
 from __future__ import annotations
@@ -50,15 +53,15 @@ def _differences(a: str, b: str) -> int | None:
     return Levenshtein.distance(a, b)
 
 
-def reference_names(documents: list[Document]) -> dict[str, str]:
+def reference_names(documents: list[Document], field: str = FIELD) -> dict[str, str]:
     """The applicant's name as the submission states it most reliably.
 
     Text-layer readings first (the characters are the document's own); without any, a
     name read identically from at least two scans. Keyed by the folded name, most common
     first; the values are the documents' own spelling.
     """
-    names = [d.fields[FIELD] for d in documents
-             if FIELD in d.fields and isinstance(d.fields[FIELD].value, str)]
+    names = [d.fields[field] for d in documents
+             if field in d.fields and isinstance(d.fields[field].value, str)]
     spelled = {_key(f.value): f.value for f in names}
     typed = Counter(_key(f.value) for f in names
                     if f.source == "text_layer" and f.confidence >= REFERENCE_MIN_CONF)
@@ -79,23 +82,41 @@ def _listed_names(documents: list[Document]) -> set[str]:
     return out
 
 
+def _uscc_differences(a: str, b: str) -> int | None:
+    """Characters two codes differ in, when every difference is an OCR confusion (4/A, Q/0)."""
+    from extractors.uscc import CONFUSIONS
+
+    if len(a) != len(b):
+        return None
+    pairs = [(x, y) for x, y in zip(a, b) if x != y]
+    if any(y not in CONFUSIONS.get(x, "") and x not in CONFUSIONS.get(y, "") for x, y in pairs):
+        return None
+    return len(pairs)
+
+
 def reconcile_names(documents: list[Document]) -> list[Document]:
-    """Documents with OCR misreadings of the applicant's name replaced by the reference."""
-    refs = reference_names(documents)
-    if not refs:
-        return documents
-    listed = _listed_names(documents)
-    out = []
-    for doc in documents:
-        fld = doc.fields.get(FIELD)
-        merged = _merge(fld, refs, listed) if fld is not None else None
-        if merged is not None:
-            doc = doc.model_copy(update={"fields": {**doc.fields, FIELD: merged}})
-        out.append(doc)
+    """Documents with OCR misreadings of the applicant's name (and of its credit code: a
+    misread code can pass its check character by chance, one in 31) replaced by the
+    reference."""
+    out = documents
+    for field, distance, listed in (
+            (FIELD, _differences, _listed_names(documents)),
+            ("uscc", _uscc_differences, set())):
+        refs = reference_names(out, field)
+        if not refs:
+            continue
+        merged_docs = []
+        for doc in out:
+            fld = doc.fields.get(field)
+            merged = _merge(fld, refs, listed, distance) if fld is not None else None
+            if merged is not None:
+                doc = doc.model_copy(update={"fields": {**doc.fields, field: merged}})
+            merged_docs.append(doc)
+        out = merged_docs
     return out
 
 
-def _merge(fld: Field, refs: dict[str, str], listed: set[str]) -> Field | None:
+def _merge(fld: Field, refs: dict[str, str], listed: set[str], distance) -> Field | None:
     if fld.source != "ocr" or not isinstance(fld.value, str):
         return None
     read = _key(fld.value)
@@ -104,13 +125,13 @@ def _merge(fld: Field, refs: dict[str, str], listed: set[str]) -> Field | None:
     weakest = fld.weakest_conf if fld.weakest_conf is not None else fld.confidence
     if weakest >= SURE_WORD:
         return None
-    close = [r for r in refs if (n := _differences(read, r)) is not None and 0 < n <= max_differences(r)]
+    close = [r for r in refs if (n := distance(read, r)) is not None and 0 < n <= max_differences(r)]
     if len(close) != 1:
         return None  # none, or two references it could be: leave it to the rules
     ref = close[0]
     diffs = "，".join(f"“{a}”→“{b}”" for a, b in zip(read, ref) if a != b) if len(read) == len(ref) else f"“{read}”"
     ref = refs[ref]
-    note = "；".join(n for n in (fld.note, f"按本申报其他材料中的名称校正识别错误({diffs})") if n)
-    log.debug("applicant name %s read as %s: merged", ref, read)
+    note = "；".join(n for n in (fld.note, f"按本申报其他材料校正识别错误({diffs})") if n)
+    log.debug("%s read as %s: merged", ref, read)
     return fld.model_copy(update={"value": ref, "note": note,
                                   "confidence": round(max(min(fld.confidence, MERGED_CONF), 0.6), 3)})

@@ -197,3 +197,16 @@ def test_title_split_by_its_letter_spacing_is_not_a_labelled_value():
              "应用场景\t区域医疗影像辅助诊断", "建设单位\t" + NAME, "验收日期\t2025年10月5日"]
     f = run("acceptance_certificate", [lines])
     assert f["scenario"].value == "区域医疗影像辅助诊断"
+
+
+def test_misread_code_that_passes_its_check_reconciled_only_through_confusions():
+    good, misread = "91310117MA3N0B3M2X", "91310117M43NQB3M2X"  # both pass the check character
+    docs = [Document(file=f"{i}.pdf", pages=[1], doc_type=dt, confidence=1.0,
+                     fields={"uscc": Field(value=v, source=src, confidence=c, weakest_conf=w)})
+            for i, (dt, v, src, c, w) in enumerate([
+                ("application_form", good, "text_layer", 1.0, None),
+                ("business_license", misread, "ocr", 0.43, 0.3),
+                ("credit_report", "91310117MA3N0B3M3X", "ocr", 0.5, 0.3)])]  # 2 -> 3 is no confusion
+    out = reconcile_names(docs)
+    assert out[1].fields["uscc"].value == good and "校正" in out[1].fields["uscc"].note
+    assert out[2].fields["uscc"].value == "91310117MA3N0B3M3X"
