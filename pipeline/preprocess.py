@@ -57,5 +57,38 @@ def erase_ruling(image: np.ndarray, *, min_line: int | None = None) -> np.ndarra
     return out
 
 
+def fade_grey_seals(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
+    """Inside a grey seal's box (a greyscale scan or copy: no red to take away), the seal's
+    mid-grey ink turned to paper and the darker text over it kept.
+
+    The split is Otsu's threshold over the box's non-paper pixels, used only when the two
+    groups are far apart (text ink vs. seal ink); a box with one kind of ink is left as is.
+    Measured on the greyscale scans of the bench corpus (18 documents, real OCR): fields
+    right 83 → 89 of 115, dates 9 → 11 of 18, OCR time unchanged. A 3x3 median over the
+    whole page as well was measured and left out: more fields but fewer dates.
+    """
+    grey_boxes = [s for s in seals if getattr(s, "colour", "red") == "grey"]
+    if not grey_boxes:
+        return image
+    out = image.copy()
+    gray = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY) if out.ndim == 3 else out
+    h, w = gray.shape[:2]
+    for seal in grey_boxes:
+        x0, y0, x1, y1 = seal.bbox
+        pad = 0.1 * max(x1 - x0, y1 - y0)
+        xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
+        xb, yb = min(w, int(x1 + pad)), min(h, int(y1 + pad))
+        box = gray[ya:yb, xa:xb]
+        ink = box[box < 200]
+        if ink.size < 100:
+            continue
+        t, _ = cv2.threshold(ink.reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        dark, light = ink[ink <= t], ink[ink > t]
+        if not dark.size or not light.size or light.mean() - dark.mean() < 50:
+            continue
+        out[ya:yb, xa:xb][box > t] = 255
+    return out
+
+
 def clean_for_ocr(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
-    return erase_ruling(remove_seal_ink(image, seals))
+    return erase_ruling(fade_grey_seals(remove_seal_ink(image, seals), seals))
