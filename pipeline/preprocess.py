@@ -25,15 +25,20 @@ def remove_seal_ink(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
     from pipeline.ink import remove_red
 
     out = image.copy()
-    h, w = image.shape[:2]
     for seal in seals:
-        x0, y0, x1, y1 = seal.bbox
-        pad = 0.1 * max(x1 - x0, y1 - y0)
-        xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-        xb, yb = min(w, int(x1 + pad)), min(h, int(y1 + pad))
+        xa, ya, xb, yb = _seal_window(seal, image.shape)
         if xb > xa and yb > ya:
             out[ya:yb, xa:xb] = remove_red(image[ya:yb, xa:xb])
     return out
+
+
+def _seal_window(seal: Seal, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The seal's box grown by a tenth of its size (ink spreads past the detected ring),
+    clipped to the page."""
+    h, w = shape[:2]
+    x0, y0, x1, y1 = seal.bbox
+    pad = 0.1 * max(x1 - x0, y1 - y0)
+    return max(0, int(x0 - pad)), max(0, int(y0 - pad)), min(w, int(x1 + pad)), min(h, int(y1 + pad))
 
 
 def erase_ruling(image: np.ndarray, *, min_line: int | None = None) -> np.ndarray:
@@ -72,12 +77,8 @@ def fade_grey_seals(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
         return image
     out = image.copy()
     gray = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY) if out.ndim == 3 else out
-    h, w = gray.shape[:2]
     for seal in grey_boxes:
-        x0, y0, x1, y1 = seal.bbox
-        pad = 0.1 * max(x1 - x0, y1 - y0)
-        xa, ya = max(0, int(x0 - pad)), max(0, int(y0 - pad))
-        xb, yb = min(w, int(x1 + pad)), min(h, int(y1 + pad))
+        xa, ya, xb, yb = _seal_window(seal, gray.shape)
         box = gray[ya:yb, xa:xb]
         ink = box[box < 200]
         if ink.size < 100:
