@@ -210,3 +210,11 @@ def test_misread_code_that_passes_its_check_reconciled_only_through_confusions()
     out = reconcile_names(docs)
     assert out[1].fields["uscc"].value == good and "校正" in out[1].fields["uscc"].note
     assert out[2].fields["uscc"].value == "91310117MA3N0B3M3X"
+
+
+def test_evaluator_is_not_the_client_named_after_shou():
+    """受<client>委托，<evaluator>…: with the evaluator's line unreadable, the client is not it."""
+    lines = ["大模型评测报告", "受" + NAME + "委托", "对被测模型开展评测。", "委托单位：" + NAME]
+    f = run("evaluation_report", [lines])
+    assert f["applicant_name"].value == NAME
+    assert "evaluator" not in f or NAME not in f["evaluator"].value

@@ -75,7 +75,7 @@ _ORG_IN_PROSE = re.compile(
 )
 # words before a name in running text, and a label run into its value when the gap after
 # it was lost (案例提供单位上海…有限公司): never part of the name
-_LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|单位|名称|:|,|。)")
+_LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|单位|名称|^受|:|,|。)")
 
 
 def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), reverse: bool = False,
