@@ -164,3 +164,20 @@ def test_a_stranger_read_alike_twice_is_other(policy):
     readings = ["上海明涡信息技术有限公司", "上上海明蛮信息技术有腿公司", "上次明问信息技术有限公结"]
     s = _owner(readings[0], applicant="上海松江智算科技有限公司", readings=readings[1:], policy=policy)
     assert s.owner == "other"
+
+
+def test_a_stranger_sharing_only_place_and_legal_form_is_named(policy):
+    """上海衡策软件技术有限公司's seal, its rare characters misread but the attempts agreeing,
+    on a document of 上海景量信息技术有限公司: it shares only 上海…技术有限公司 with the
+    applicant, which is not being near the applicant's name."""
+    readings = ["上上海竺策软件技本有限公司", "上海征策软件技术有有限公司", "上光特策软件技术有限公司"]
+    s = _owner(readings[0], applicant="上海景量信息技术有限公司", readings=readings[1:], policy=policy)
+    assert s.owner == "other"
+
+
+def test_the_applicants_seal_with_its_rare_characters_unread_accuses_no_one(policy):
+    """上海青穹信息技术有限公司 read as 上海玖坷信息技术有起公司: 青穹 is gone, its wording
+    信息技术 is not; near the applicant's name, so unknown, not a stranger's seal."""
+    readings = ["上海玖坷信息技术有起公司", "上海玖坷信息技术有限公司"]
+    s = _owner(readings[0], applicant="上海青穹信息技术有限公司", readings=readings[1:], policy=policy)
+    assert s.owner in ("unknown", "applicant")

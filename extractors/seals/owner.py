@@ -46,6 +46,7 @@ class OwnerVocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     region_prefixes: list[str] = Field(min_length=1)
     name_suffixes: list[str] = Field(min_length=1)
+    legal_forms: list[str] = Field(default_factory=list)
     organisation_markers: list[str] = Field(min_length=1)
     seal_kind_words: list[str] = Field(default_factory=list)
     low_weight_chars: str = ""
@@ -282,6 +283,26 @@ def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
     return any(LCSseq.similarity(c, r + r) >= need for r in readings)
 
 
+def _near(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
+    """Whether the readings show something of the name beyond 上海…有限公司: a character of
+    its distinctive part, or half of its wording without place and legal form (the rare
+    characters of 上海青穹信息技术有限公司 may be unreadable, its 信息技术 is not).
+    A stranger's seal that shares only the place and the legal form is not near."""
+    if any(ch in r for ch in core(name, vocab) for r in readings):
+        return True
+    wording = normalise(name)
+    for p in sorted(vocab.region_prefixes, key=len, reverse=True):
+        if wording.startswith(p):
+            wording = wording[len(p):]
+            break
+    for form in sorted(vocab.legal_forms, key=len, reverse=True):
+        if wording.endswith(form):
+            wording = wording[: -len(form)]
+            break
+    return bool(wording) and any(
+        sum(ch in r for ch in wording) >= len(wording) / 2 for r in readings)
+
+
 @dataclass
 class _Cand:
     score: float
@@ -376,7 +397,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             and lead >= th.margin:  # a third party the document names, read loosely
         return done(best.owner, best.name, best.score)
     applicant = next((c for c in cands if c.owner == "applicant"), None)
-    if applicant and applicant.score >= th.stranger_max:
+    if applicant and applicant.score >= th.stranger_max and _near(applicant.name, readings, vocab):
         # near the applicant's name but not clearly it: do not call it a stranger's seal
         return done("unknown", None, applicant.score)
     # a marker plus a few more characters is an organisation's name, not a fragment of one
