@@ -55,7 +55,9 @@ def build_documents(results: list[PageResult], *, nlp: Any = None) -> list[Docum
         doc = doc.model_copy(update={"seals": [seal for r in doc_results for seal in r.seals]})
         fields = extract_fields(doc, [r.page for r in doc_results], nlp=nlp)
         out.append(doc.model_copy(update={"fields": fields}))
-    return out
+    from extractors.consensus import PIPELINE_FIELDS, reconcile_names
+
+    return reconcile_names(out, PIPELINE_FIELDS)
 
 
 def assign_seal_owners(documents: list[Document], applicant_name: str | None, policy) -> list[Document]:

@@ -218,3 +218,17 @@ def test_evaluator_is_not_the_client_named_after_shou():
     f = run("evaluation_report", [lines])
     assert f["applicant_name"].value == NAME
     assert "evaluator" not in f or NAME not in f["evaluator"].value
+
+
+def test_the_pipeline_reconciles_the_code_but_leaves_names_to_the_rules():
+    """A scan of an earlier name one character off (易创 for 易算) must stay what it says."""
+    from extractors.consensus import PIPELINE_FIELDS
+
+    good, misread = "91310117MA3N0B3M2X", "91310117M43NQB3M2X"
+    earlier = "上海易创信息技术有限公司"
+    docs = [_doc("application_form", NAME, "text_layer", 1.0, uscc=good),
+            _doc("business_license", earlier, "ocr", 0.6, 0.5)]
+    docs[1].fields["uscc"] = Field(value=misread, source="ocr", confidence=0.43, weakest_conf=0.3)
+    out = reconcile_names(docs, PIPELINE_FIELDS)
+    assert out[1].fields["applicant_name"].value == earlier
+    assert out[1].fields["uscc"].value == good
