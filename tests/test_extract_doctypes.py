@@ -288,3 +288,12 @@ def test_application_case_user_org_from_feedback_section():
     assert f["sections_present"].value == ["应用场景描述", "实施过程", "应用效果", "用户反馈"]
     assert f["user_org"].value == "上海某某精密制造股份有限公司"
     assert f["applicant_name"].value == NAME
+
+
+def test_project_report_heading_whose_numbering_ocr_garbled():
+    """(/八)服务成效 as Tesseract read it on a demo scan: the numbering is noise, the heading
+    is there; a sentence that merely contains the words is not a heading."""
+    lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "(/八)服务成效", "正文……"]
+    assert run("project_report", [lines])["sections_present"].value == ["项目建设背景", "服务成效"]
+    lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "通过提升服务成效"]
+    assert run("project_report", [lines])["sections_present"].value == ["项目建设背景"]

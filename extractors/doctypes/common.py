@@ -20,6 +20,11 @@ _NUMBERING = re.compile(
 )
 
 
+# what is left in front of a heading when OCR garbles its numbering: numerals, brackets,
+# separators and stray strokes, never words
+_NUMBERING_NOISE = re.compile(r"[一二三四五六七八九十\d()（）、.．:：/\\|lI'\"“”‘’\s第部分章节-]+")
+
+
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
 
@@ -40,6 +45,9 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
             continue
         if head.startswith(w) or w in head[: len(w) + 3]:
             return True
+        at = head.find(w)
+        if 0 < at <= 6 and _NUMBERING_NOISE.fullmatch(head[:at]):
+            return True  # numbering the OCR garbled: (/八)服务成效, 八 、服务成效
         if len(w) >= 4 and fuzz.ratio(head[: len(w)], w) >= min_ratio:
             return True
     return False
