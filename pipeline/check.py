@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from pipeline.pages import PageMapper, PageTask, page_tasks, read_pages_threaded
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def default_mapper(on_done: Callable[[PageResult], None] | None = None) -> PageMapper:
@@ -85,9 +87,15 @@ def page_quality(results: list[PageResult]) -> list[PageQuality]:
     return [
         PageQuality(file=r.page.file, page=r.page.number, source=r.page.source,
                     mean_conf=r.page.mean_conf, chars=sum(len(line.text) for line in r.page.lines),
-                    error=r.page.error)
+                    error=r.page.error, text_conf=_text_conf(r.page))
         for r in sorted(results, key=lambda r: (r.page.file, r.page.number))
     ]
+
+
+def _text_conf(page) -> float | None:
+    words = [(w.conf, len(w.text)) for line in page.lines for w in line.words if _CJK.search(w.text)]
+    total = sum(n for _, n in words)
+    return round(sum(c * n for c, n in words) / total, 4) if total else None
 
 
 def assemble_report(

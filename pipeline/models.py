@@ -242,6 +242,10 @@ class PageQuality(_Model):
     mean_conf: float
     chars: int
     error: str | None = None
+    # mean confidence of the words with Chinese characters in them, the text fields come
+    # from (None: no such word): signatures, stamps and ruling read as Latin junk would
+    # otherwise drag a perfectly legible page below the floor
+    text_conf: float | None = None
 
 
 class Evidence(_Model):

@@ -107,3 +107,27 @@ def test_low_ocr_confidence_boundary_and_text_layer():
     at = PageQuality(file="x.pdf", page=2, source="ocr", mean_conf=0.6, chars=300)
     tl = PageQuality(file="y.pdf", page=1, source="text_layer", mean_conf=0.1, chars=300)
     assert run(_with_page(_with_page(baseline(), at), tl)).findings == []
+
+
+def test_page_quality_is_judged_on_its_chinese_text():
+    """A legible audit signature page: its Chinese words read at 0.78, the signatures and
+    ruling read as Latin junk pull the mean of all words to 0.53. Not a low-quality page;
+    a page whose Chinese itself reads badly still is."""
+    legible = PageQuality(file="x.pdf", page=2, source="ocr", mean_conf=0.53, text_conf=0.78, chars=300)
+    assert run(_with_page(baseline(), legible)).findings == []
+    poor = PageQuality(file="x.pdf", page=3, source="ocr", mean_conf=0.7, text_conf=0.45, chars=300)
+    out = run(_with_page(baseline(), poor))
+    assert [f.page for f in out.findings if f.code == "LOW_OCR_CONFIDENCE"] == [3]
+    assert "0.45" in out.findings[0].message
+
+
+def test_page_quality_text_confidence_counts_words_with_chinese_only():
+    from pipeline.check import page_quality
+    from pipeline.models import Line, Page, PageResult, Word
+
+    words = [Word(text="营业执照", bbox=(0, 0, 1, 1), conf=0.8), Word(text="aaremva", bbox=(0, 0, 1, 1), conf=0.1)]
+    page = Page(file="a.pdf", number=1, width=1, height=1, dpi=300, source="ocr", mean_conf=0.3,
+                lines=[Line(text="营业执照 aaremva", bbox=(0, 0, 1, 1), conf=0.5, words=words)])
+    blank = page.model_copy(update={"number": 2, "lines": []})
+    quality = page_quality([PageResult(page=page), PageResult(page=blank)])
+    assert [q.text_conf for q in quality] == [0.8, None]

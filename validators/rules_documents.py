@@ -34,6 +34,11 @@ def unreadable_file(ctx: RuleContext) -> list[Finding]:
     return out
 
 
+def _quality(pq) -> float:
+    """How well the page's Chinese text was read (all words when it has none)."""
+    return pq.text_conf if pq.text_conf is not None else pq.mean_conf
+
+
 @rule(FindingCode.LOW_OCR_CONFIDENCE)
 def low_ocr_confidence(ctx: RuleContext) -> list[Finding]:
     floor = ctx.policy.ocr.low_confidence
@@ -41,8 +46,8 @@ def low_ocr_confidence(ctx: RuleContext) -> list[Finding]:
     for pq in ctx.evidence.pages:
         if pq.error:
             why = f"页面未能识别（{pq.error}）"
-        elif pq.source == "ocr" and pq.mean_conf < floor:
-            why = f"文字识别置信度 {pq.mean_conf:.2f} 低于 {floor:.2f}"
+        elif pq.source == "ocr" and _quality(pq) < floor:
+            why = f"文字识别置信度 {_quality(pq):.2f} 低于 {floor:.2f}"
         else:
             continue
         out.append(
@@ -53,7 +58,7 @@ def low_ocr_confidence(ctx: RuleContext) -> list[Finding]:
                 subject=f"{pq.file}#{pq.page}",
                 file=pq.file,
                 page=pq.page,
-                found=side("页面识别置信度", pq.mean_conf, source=pq.file, page=pq.page),
+                found=side("页面识别置信度", _quality(pq), source=pq.file, page=pq.page),
                 expected=policy_side("最低置信度", floor, ctx.policy),
             )
         )
