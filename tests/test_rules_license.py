@@ -102,3 +102,16 @@ def test_as_of_moves_expiry():
     ev = set_field(baseline(), "business_license", "term_end", "2026-06-30")
     assert run(ev).findings == []
     assert codes(run(ev, as_of=dt.date(2026, 7, 1)), "LICENSE_EXPIRED") == [("LICENSE_EXPIRED", "business_license")]
+
+
+def test_an_unsure_address_that_names_a_district_exactly_still_places_the_company():
+    """住所 read unsurely (one rare character at 0) but 浦东新区 in it exactly; 登记机关 not read."""
+    ev = drop_field(baseline(), "business_license", "registration_authority")
+    ev = set_field(ev, "business_license", "address", "上海市浦东新区张江路998号3幅", confidence=0.35)
+    out = run(ev)
+    assert ("NOT_REGISTERED_IN_DISTRICT", "business_license") in codes(out)
+    ev = set_field(ev, "business_license", "address", "上海市松江区九亭镇沪亭北路218号3幅", confidence=0.35)
+    assert ("NOT_REGISTERED_IN_DISTRICT", "business_license") not in codes(run(ev))
+    # ... but an unsure address that names no district is still for a person to read
+    ev = set_field(ev, "business_license", "address", "上海市松红区九亭镇", confidence=0.35)
+    assert set(codes(run(ev))) == {("FIELD_NOT_FOUND", "business_license")}

@@ -28,13 +28,23 @@ def _district_named(text: str, dist) -> str | None:
     return None
 
 
+def _names_a_district(doc, key: str, dist):
+    """An unsure 住所 that still names one district exactly (上海市浦东新区张江路998号3幅,
+    unsure only of 幢): for the district question that name is not noise."""
+    fld = doc.fields.get(key)
+    if fld is None or not isinstance(fld.value, str) or not fld.value:
+        return None
+    place, distance, runner_up = nearest_place(fld.value, [dist.name, *dist.other_districts])
+    return fld if distance == 0 and runner_up > 0 else None
+
+
 @rule(FindingCode.NOT_REGISTERED_IN_DISTRICT, FindingCode.FIELD_NOT_FOUND)
 def registered_in_district(ctx: RuleContext) -> list[Finding]:
     dist = ctx.policy.district
     out: list[Finding] = []
     for doc in ctx.docs(DocType.business_license):
         problems = []
-        addr = trusted(ctx, doc, "address")
+        addr = trusted(ctx, doc, "address") or _names_a_district(doc, "address", dist)
         auth = trusted(ctx, doc, "registration_authority")
         if addr is None and auth is None:
             need(ctx, doc, "address", out)
