@@ -104,3 +104,12 @@ def test_personal_and_cpa_seals_are_not_another_company():
     for text in ("中国注册会计师 孙艳", "王明印"):
         ev = _seals(baseline(), "financial_audit", [applicant_seal(), seal("other", text)])
         assert run(ev).findings == [], text
+
+
+def test_a_stranger_whose_best_reading_garbled_the_legal_form_is_still_a_company():
+    """上海青穹计算技术有限公司's seal on a credit report, best read as …有有归公局: 公司 shows
+    in the other readings, so it is another company's seal, not an unreadable one."""
+    stranger = seal("other", "上海青罕直算技术有有归公局")
+    stranger.readings = ["上海青淮填代技术有孤公避", "土海青内十算技术在胃公司"]
+    out = run(_seals(baseline(), "credit_report", [stranger]))
+    assert ("SEAL_NAME_MISMATCH", "credit_report") in codes(out)

@@ -62,8 +62,10 @@ def _legitimate_other(ctx: RuleContext, doc: Document, seal: Seal) -> bool:
     name = _seal_name(seal)
     if _is_applicant(ctx, seal):
         return True
-    if not name or contains_any(name, labels().org_markers) is None:
-        return True  # nothing readable, or a person's seal: not another company's
+    # nothing readable, or a person's seal: not another company's (every reading counts:
+    # the best one may have 公司 misread as 公局)
+    if not name or not any(contains_any(t, labels().org_markers) for t in [name, *seal.readings]):
+        return True
     if contains_any(name, cfg.authority_keywords) or _matches(name, cfg.authority_names, cfg.name_match_score):
         return True
     if contains_any(name, cfg.third_party_keywords):
