@@ -93,9 +93,10 @@ def page_quality(results: list[PageResult]) -> list[PageQuality]:
 
 
 def _text_conf(page) -> float | None:
-    words = [(w.conf, len(w.text)) for line in page.lines for w in line.words if _CJK.search(w.text)]
-    total = sum(n for _, n in words)
-    return round(sum(c * n for c, n in words) / total, 4) if total else None
+    from pipeline.pages import word_conf
+
+    conf = word_conf([w for line in page.lines for w in line.words if _CJK.search(w.text)])
+    return None if conf is None else round(conf, 4)
 
 
 def assemble_report(

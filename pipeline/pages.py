@@ -213,15 +213,19 @@ def _probe(image: np.ndarray, settings: Settings) -> dict[int, float]:
     out = {}
     for rotation, (top, bottom) in zip((0, 90, 180, 270), spans):
         mine = [w for w in words if top <= (w.bbox[1] + w.bbox[3]) / 2 < bottom]
-        total = sum(len(w.text) for w in mine)
-        out[rotation] = sum(w.conf * len(w.text) for w in mine) / total if total else 0.0
+        out[rotation] = word_conf(mine) or 0.0
     return out
 
 
+def word_conf(words) -> float | None:
+    """Mean word confidence weighted by characters (a one-character word counts less than a
+    long one); None when there are no words."""
+    total = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / total if total else None
+
+
 def _mean_conf(lines) -> float:
-    weights = [(word.conf, len(word.text)) for line in lines for word in line.words]
-    total = sum(n for _, n in weights)
-    return sum(c * n for c, n in weights) / total if total else 0.0
+    return word_conf([word for line in lines for word in line.words]) or 0.0
 
 
 def _normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:

@@ -72,14 +72,19 @@ def normalise(text: str | None) -> str:
     return _NON_NAME.sub("", text or "").replace("(", "（").replace(")", "）")
 
 
+def _without_place(n: str, vocab: OwnerVocabulary, *, min_left: int = 0) -> str:
+    """The normalised name without its leading place name (longest first), if at least
+    ``min_left`` characters remain."""
+    for p in sorted(vocab.region_prefixes, key=len, reverse=True):
+        if n.startswith(p) and len(n) - len(p) >= min_left:
+            return n[len(p):]
+    return n
+
+
 def core(name: str, vocab: OwnerVocabulary | None = None) -> str:
     """The distinctive part of a name: place prefix and legal form / trade words removed."""
     vocab = vocab or vocabulary()
-    n = normalise(name)
-    for p in sorted(vocab.region_prefixes, key=len, reverse=True):
-        if n.startswith(p) and len(n) - len(p) >= 2:
-            n = n[len(p):]
-            break
+    n = _without_place(normalise(name), vocab, min_left=2)
     changed = True
     while changed:
         changed = False
@@ -290,11 +295,7 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
     A stranger's seal that shares only the place and the legal form is not near."""
     if any(ch in r for ch in core(name, vocab) for r in readings):
         return True
-    wording = normalise(name)
-    for p in sorted(vocab.region_prefixes, key=len, reverse=True):
-        if wording.startswith(p):
-            wording = wording[len(p):]
-            break
+    wording = _without_place(normalise(name), vocab)
     for form in sorted(vocab.legal_forms, key=len, reverse=True):
         if wording.endswith(form):
             wording = wording[: -len(form)]
