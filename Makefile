@@ -19,7 +19,10 @@ system:
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[dev]'
+	@$(PY) -m pip install -q --no-binary tesserocr -e '.[dev,engine]'
+	@# the PP-OCRv4 recogniser model of the second reader ships in this wheel; --no-deps: its
+	@# own dependencies (opencv-python with GUI libraries, shapely, ...) are not needed
+	@$(PY) -m pip install -q --no-deps rapidocr-onnxruntime==1.4.4
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Three sample submissions (pass / gaps / review, all checked as of 2026-06-30), one intake

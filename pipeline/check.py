@@ -93,9 +93,13 @@ def page_quality(results: list[PageResult]) -> list[PageQuality]:
 
 
 def _text_conf(page) -> float | None:
+    """How legible the scan was to the first reader: a word the second reader corrected
+    or confirmed counts with Tesseract's own confidence (the page is still a poor scan)."""
     from pipeline.pages import word_conf
 
-    conf = word_conf([w for line in page.lines for w in line.words if _CJK.search(w.text)])
+    words = [w.model_copy(update={"conf": w.first_conf}) if w.first_conf is not None else w
+             for line in page.lines for w in line.words if _CJK.search(w.first_text or w.text)]
+    conf = word_conf(words)
     return None if conf is None else round(conf, 4)
 
 

@@ -133,6 +133,10 @@ class Word(_Model):
     text: str
     bbox: BBox
     conf: float = 1.0  # 0..1; text-layer words are 1.0
+    # set when the second reader (pipeline.second_reader) changed the word: what Tesseract
+    # read, and its confidence (also set alone when the second reading only confirmed it)
+    first_text: str | None = None
+    first_conf: float | None = None
 
 
 class Line(_Model):

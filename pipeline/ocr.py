@@ -3,17 +3,31 @@
 Keyword-only arguments and an explicit timeout on every call, because a hostile or huge
 image must cost a bounded time, and ``OMP_THREAD_LIMIT=1`` because Tesseract's OpenMP
 threads fight over two cores (13 s instead of 1 s a page, measured); parallelism comes
-from running pages in separate processes instead.
+from reading pages in parallel instead, one engine each.
+
+Two ways to the same engine, the same library and the same output (``tests`` compare
+them word for word):
+- in process, through tesserocr built against the system's libtesseract: each engine is
+  loaded once and kept in a small pool, so a page does not pay the model load (about
+  0.25 s for chi_sim) for its body text, again for its seal rings, and again for an
+  orientation probe; the image is handed over as raw pixels, without an encoded file
+  on either side. Recognition releases the GIL, so threads keep both cores busy.
+- the ``tesseract`` program through pytesseract, when tesserocr is missing or
+  ``PRECHECK_OCR_BACKEND=cli``: a new process per call, which a timeout can kill.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import logging
 import os
 import re
 import subprocess
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import numpy as np
 
@@ -21,6 +35,7 @@ from pipeline.errors import EngineError
 from pipeline.models import Line, Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
@@ -31,7 +46,10 @@ class OcrTimeout(Exception):
 
 @functools.cache
 def engine_version() -> str:
-    """Tesseract's version and its language data, part of every cache key."""
+    """Tesseract's version, part of every cache key (both backends run the same library)."""
+    if backend() == "api":
+        first = _tesserocr().tesseract_version().splitlines()[0]  # "tesseract 5.3.0"
+        return f"tesseract-{first.split()[-1]}"
     try:
         import pytesseract
 
@@ -45,9 +63,12 @@ def engine_version() -> str:
 
 def check_languages(lang: str) -> None:
     """Fail the run early, with the package to install, if a language is missing."""
-    import pytesseract
+    if backend() == "api":
+        have = set(_tesserocr().get_languages()[1])
+    else:
+        import pytesseract
 
-    have = set(pytesseract.get_languages(config=""))
+        have = set(pytesseract.get_languages(config=""))
     missing = [part for part in lang.split("+") if part not in have]
     if missing:
         raise EngineError(
@@ -89,29 +110,19 @@ def ocr_lines(
     ``scale``/``offset`` map the image's pixels back to page pixels, for callers that
     OCR a resized crop.
     """
-    import pytesseract
-
-    config = f"--psm {psm} --dpi {dpi} -c preserve_interword_spaces=1"
-    data = _run(
-        pytesseract.image_to_data,
-        _to_pil(image),
-        lang=lang,
-        config=config,
-        output_type=pytesseract.Output.DICT,
-        timeout=timeout,
-    )
+    rows = _tsv(image, lang=lang, timeout=timeout, dpi=dpi, psm=psm)
     groups: dict[tuple[int, int, int], list[Word]] = {}
     order: list[tuple[int, int, int]] = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        conf = float(data["conf"][i])
+    for row in rows:
+        text = row["text"].strip()
+        conf = row["conf"]
         if not text or conf < 0:
             continue
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        x0 = data["left"][i] * scale + offset[0]
-        y0 = data["top"][i] * scale + offset[1]
-        x1 = (data["left"][i] + data["width"][i]) * scale + offset[0]
-        y1 = (data["top"][i] + data["height"][i]) * scale + offset[1]
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        x0 = row["left"] * scale + offset[0]
+        y0 = row["top"] * scale + offset[1]
+        x1 = (row["left"] + row["width"]) * scale + offset[0]
+        y1 = (row["top"] + row["height"]) * scale + offset[1]
         if key not in groups:
             groups[key] = []
             order.append(key)
@@ -172,77 +183,175 @@ class Glyph:
 def ocr_glyphs(image: np.ndarray, *, lang: str, timeout: float, dpi: int = 300,
                psm: int = 6) -> list[list[Glyph]]:
     """OCR an image into lines of characters with boxes and LSTM alternatives (hOCR with
-    ``lstm_choice_mode=2``). One Tesseract process, whatever the number of lines: callers
-    stack several small images into one to pay the model loading once."""
+    ``lstm_choice_mode=2``). One recognition, whatever the number of lines: callers
+    stack several small images into one.
+
+    The image must be dark text on light (callers prepare it so): Tesseract's second
+    reading of every doubtful line as white on black is switched off, which costs a
+    quarter of the time on seal strips and only ever produced junk there (measured on
+    the intake bench's pages: 0.52 → 0.39 s a page of seal strips)."""
+    return parse_hocr_glyphs(_hocr_glyphs(image, lang=lang, timeout=timeout, dpi=dpi, psm=psm))
+
+
+# --------------------------------------------------------------------------- the two backends
+
+
+def backend() -> str:
+    """``api`` (tesserocr in process) or ``cli`` (the tesseract program)."""
+    wanted = os.environ.get("PRECHECK_OCR_BACKEND", "").strip().lower()
+    if wanted == "cli":
+        return "cli"
+    if _tesserocr() is not None:
+        return "api"
+    if wanted == "api":
+        raise EngineError("PRECHECK_OCR_BACKEND=api，但 tesserocr 无法导入（make setup 会安装）")
+    return "cli"
+
+
+@functools.cache
+def _tesserocr():
+    # OpenMP reads its limit once, when the library starts: it must be 1 before that.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import tesserocr
+    except ImportError:
+        log.info("tesserocr not importable: OCR runs the tesseract program per call")
+        return None
+    return tesserocr
+
+
+# set on every call: an engine from the pool keeps what the previous call set
+_CHOICE_VARS = {"lstm_choice_mode": "0", "hocr_char_boxes": "0", "tessedit_do_invert": "1"}
+
+
+def _tsv(image: np.ndarray, *, lang: str, timeout: float, dpi: int, psm: int) -> list[dict]:
+    """Tesseract's word rows (level 5 of its TSV) as dicts with int boxes and float conf."""
+    if backend() == "api":
+        with _engine(lang) as api:
+            _recognize(api, image, timeout=timeout, dpi=dpi, psm=psm, variables=_CHOICE_VARS)
+            return _parse_tsv(api.GetTSVText(0))
+    import pytesseract
+
+    config = f"--psm {psm} --dpi {dpi} -c preserve_interword_spaces=1"
+    data = _run(pytesseract.image_to_data, _to_pil(image), lang=lang, config=config,
+                output_type=pytesseract.Output.DICT, timeout=timeout)
+    keys = ("block_num", "par_num", "line_num", "left", "top", "width", "height")
+    return [{"text": data["text"][i] or "", "conf": float(data["conf"][i]),
+             **{k: int(data[k][i]) for k in keys}} for i in range(len(data["text"]))]
+
+
+def _hocr_glyphs(image: np.ndarray, *, lang: str, timeout: float, dpi: int, psm: int) -> str:
+    if backend() == "api":
+        with _engine(lang) as api:
+            _recognize(api, image, timeout=timeout, dpi=dpi, psm=psm,
+                       variables={"lstm_choice_mode": "2", "hocr_char_boxes": "1",
+                                  "tessedit_do_invert": "0"})
+            return api.GetHOCRText(0)
     import pytesseract
 
     config = (f"--psm {psm} --dpi {dpi} -c lstm_choice_mode=2 -c hocr_char_boxes=1 "
-              "-c preserve_interword_spaces=1")
+              "-c preserve_interword_spaces=1 -c tessedit_do_invert=0")
     raw = _run(pytesseract.image_to_pdf_or_hocr, _to_pil(image), lang=lang, config=config,
                extension="hocr", timeout=timeout)
-    return parse_hocr_glyphs(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw)
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
 
 
-class _HocrGlyphs(HTMLParser):
-    """hOCR → lines of Glyphs: ``ocr_line`` spans hold ``ocrx_cinfo`` character spans
-    (``x_bboxes``, ``x_conf``), each followed by an ``lstm_choices`` group of choices."""
+_IDLE: dict[str, list] = {}
+_IDLE_LOCK = threading.Lock()
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[list[Glyph]] = []
-        self._stack: list[str] = []  # role of each open span
-        self._char: dict | None = None  # the character being read
-        self._choices: list[str] | None = None
-        self._in_choice = False
-        self._choice_text = ""
 
-    def handle_starttag(self, tag, attrs):
-        if tag != "span":
-            return
-        a = dict(attrs)
-        cls, title, ident = a.get("class", ""), a.get("title", "") or "", a.get("id", "") or ""
-        role = "other"
-        if cls == "ocr_line" or cls in ("ocrx_line", "ocr_textfloat", "ocr_header", "ocr_caption"):
+@contextmanager
+def _engine(lang: str):
+    """A loaded engine for ``lang`` that no other thread is using: taken from the pool, or
+    loaded when all are busy (so there are as many as pages read at once, no more)."""
+    tesserocr = _tesserocr()
+    with _IDLE_LOCK:
+        idle = _IDLE.setdefault(lang, [])
+        api = idle.pop() if idle else None
+    if api is None:
+        try:
+            api = tesserocr.PyTessBaseAPI(lang=lang, psm=tesserocr.PSM.AUTO)
+        except RuntimeError as exc:
+            raise EngineError(f"Tesseract 无法加载语言 {lang}：{exc}") from exc
+    try:
+        yield api
+    finally:
+        api.Clear()  # the page's results and image; the model stays loaded
+        with _IDLE_LOCK:
+            _IDLE[lang].append(api)
+
+
+def _recognize(api, image: np.ndarray, *, timeout: float, dpi: int, psm: int,
+               variables: dict[str, str]) -> None:
+    import cv2
+
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    h, w = image.shape[:2]
+    api.SetPageSegMode(psm)
+    for name, value in {"user_defined_dpi": str(dpi), "preserve_interword_spaces": "1",
+                        **variables}.items():
+        api.SetVariable(name, value)
+    api.SetImageBytes(image.tobytes(), w, h, 1, w)
+    started = time.perf_counter()
+    if not api.Recognize(timeout=int(timeout * 1000)):
+        spent = time.perf_counter() - started
+        if spent >= timeout * 0.9:
+            raise OcrTimeout(f"超过 {timeout:.0f} 秒仍未完成")
+        raise EngineError(f"Tesseract 未能识别该图像（{w}×{h}）")
+
+
+_TSV_KEYS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+             "left", "top", "width", "height")
+
+
+def _parse_tsv(tsv: str) -> list[dict]:
+    rows = []
+    for raw in tsv.splitlines():
+        parts = raw.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        try:
+            row = {k: int(v) for k, v in zip(_TSV_KEYS, parts[:10])}
+            # whole numbers, as the tesseract program writes them (it truncates): the two
+            # backends give the same words with the same confidences
+            row["conf"] = float(int(float(parts[10])))
+        except ValueError:  # a header line
+            continue
+        row["text"] = "\t".join(parts[11:])
+        rows.append(row)
+    return rows
+
+
+# hOCR as Tesseract writes it: one span per line, word, character and choice, each tag
+# with its attributes in this order. A regular expression over the tags is ten times
+# quicker than html.parser here, which mattered at ~6,000 tags per page of seal strips.
+_HOCR_TAG = re.compile(
+    r"<span class='([^']*)'(?: id='([^']*)')?(?: title=(?:'([^']*)'|\"([^\"]*)\"))?[^>]*>([^<]*)"
+    r"|</span>")
+_LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_textfloat", "ocr_header", "ocr_caption"}
+
+
+def _hocr_events(hocr: str):
+    """(role, title, text) per span opened, ("end", "", "") per span closed."""
+    for m in _HOCR_TAG.finditer(hocr):
+        if m.group(0) == "</span>":
+            yield "end", "", ""
+            continue
+        cls, ident = m.group(1), m.group(2) or ""
+        title = m.group(3) if m.group(3) is not None else (m.group(4) or "")
+        if cls in _LINE_CLASSES:
             role = "line"
-            self.lines.append([])
         elif cls == "ocrx_cinfo" and "x_bboxes" in title:
             role = "char"
-            box = _title_numbers(title, "x_bboxes")
-            conf = _title_numbers(title, "x_conf")
-            self._char = {"bbox": tuple(box[:4]) if len(box) >= 4 else (0, 0, 0, 0),
-                          "conf": (conf[0] if conf else 0.0) / 100.0, "text": ""}
         elif cls == "ocrx_cinfo" and ident.startswith("lstm_choices"):
             role = "choices"
-            self._choices = []
         elif cls == "ocrx_cinfo" and ident.startswith("choice"):
             role = "choice"
-            self._in_choice = True
-            self._choice_text = ""
-        self._stack.append(role)
-
-    def handle_endtag(self, tag):
-        if tag != "span" or not self._stack:
-            return
-        role = self._stack.pop()
-        if role == "char" and self._char is not None:
-            if self._char["text"].strip() and self.lines:
-                self.lines[-1].append(Glyph(self._char["text"].strip(), self._char["bbox"], self._char["conf"]))
-            self._char = None
-        elif role == "choice":
-            self._in_choice = False
-            if self._choices is not None and self._choice_text.strip():
-                self._choices.append(self._choice_text.strip())
-        elif role == "choices":
-            if self.lines and self.lines[-1] and self._choices:
-                g = self.lines[-1][-1]
-                self.lines[-1][-1] = Glyph(g.text, g.bbox, g.conf, g.choices + tuple(self._choices))
-            self._choices = None
-
-    def handle_data(self, data):
-        if self._in_choice:
-            self._choice_text += data
-        elif self._char is not None and self._stack and self._stack[-1] == "char":
-            self._char["text"] += data
+        else:
+            role = "other"
+        yield role, title, html.unescape(m.group(5))
 
 
 def _title_numbers(title: str, key: str) -> list[float]:
@@ -258,8 +367,34 @@ def _title_numbers(title: str, key: str) -> list[float]:
 
 def parse_hocr_glyphs(hocr: str) -> list[list[Glyph]]:
     """Lines of Glyphs from Tesseract hOCR made with ``hocr_char_boxes=1`` (and
-    ``lstm_choice_mode=2`` for alternatives; without it ``choices`` stay empty)."""
-    parser = _HocrGlyphs()
-    parser.feed(hocr)
-    parser.close()
-    return [line for line in parser.lines if line]
+    ``lstm_choice_mode=2`` for alternatives; without it ``choices`` stay empty): ``ocr_line``
+    spans hold ``ocrx_cinfo`` character spans (``x_bboxes``, ``x_conf``), each followed by an
+    ``lstm_choices`` group of choices."""
+    lines: list[list[Glyph]] = []
+    stack: list[str] = []
+    choices: list[str] | None = None
+    for role, title, text in _hocr_events(hocr):
+        if role == "end":
+            if not stack:
+                continue
+            closed = stack.pop()
+            if closed == "choices":
+                if lines and lines[-1] and choices:
+                    g = lines[-1][-1]
+                    lines[-1][-1] = Glyph(g.text, g.bbox, g.conf, g.choices + tuple(choices))
+                choices = None
+            continue
+        stack.append(role)
+        if role == "line":
+            lines.append([])
+        elif role == "char":
+            box = _title_numbers(title, "x_bboxes")
+            conf = _title_numbers(title, "x_conf")
+            if text.strip() and lines:
+                lines[-1].append(Glyph(text.strip(), tuple(box[:4]) if len(box) >= 4 else (0, 0, 0, 0),
+                                       (conf[0] if conf else 0.0) / 100.0))
+        elif role == "choices":
+            choices = []
+        elif role == "choice" and choices is not None and text.strip():
+            choices.append(text.strip())
+    return [line for line in lines if line]

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import geometry, ocr, render
+from pipeline import geometry, ocr, render, second_reader
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -40,7 +40,7 @@ PageMapper = Callable[[Submission, list[PageTask], Settings], list[PageResult]]
 
 def cache_key(sf: SourceFile, page_no: int, settings: Settings) -> str:
     parts = [sf.sha256, str(page_no), str(settings.dpi), settings.ocr_lang, str(settings.ocr_psm),
-             ocr.engine_version(), READER_VERSION, _seal_version()]
+             ocr.engine_version(), READER_VERSION, _seal_version(), _second_reader_version(settings)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
@@ -153,6 +153,16 @@ PROBE_MARGIN = 0.15
 
 def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
                  settings: Settings) -> tuple[Page, np.ndarray, list[Seal]]:
+    page, upright, seals, clean = _orient(image, sf, page_no, settings)
+    if page.lines and settings.second_reader:
+        lines, spans = second_reader.reread(clean, page.lines)
+        if spans:
+            page = page.model_copy(update={"lines": lines})
+    return page, upright, seals
+
+
+def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
+            settings: Settings) -> tuple[Page, np.ndarray, list[Seal], np.ndarray]:
     first = 90 if geometry.lines_are_vertical(image) else 0
     reads = [_ocr_at(image, first, sf, page_no, settings)]
     if reads[0][0].mean_conf >= WRONG_WAY_CONF or not reads[0][0].lines:  # blank is not rotated
@@ -168,18 +178,19 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
 
 
 def _ocr_at(image: np.ndarray, rotation: int, sf: SourceFile, page_no: int,
-            settings: Settings) -> tuple[Page, np.ndarray, list[Seal]]:
+            settings: Settings) -> tuple[Page, np.ndarray, list[Seal], np.ndarray]:
     upright = geometry.rotate_quarter(image, rotation)
     skew = geometry.estimate_skew(upright)
     upright = geometry.deskew(upright, skew)
     seals = _detect_seals(upright, page_no)
-    lines = ocr.ocr_lines(clean_for_ocr(upright, seals), lang=settings.ocr_lang,
-                          timeout=settings.ocr_timeout, dpi=settings.dpi, psm=settings.ocr_psm)
+    clean = clean_for_ocr(upright, seals)
+    lines = ocr.ocr_lines(clean, lang=settings.ocr_lang, timeout=settings.ocr_timeout,
+                          dpi=settings.dpi, psm=settings.ocr_psm)
     h, w = upright.shape[:2]
     page = Page(file=sf.path, number=page_no, width=w, height=h, dpi=settings.dpi,
                 source=TextSource.ocr, rotation=rotation, skew=skew,
                 mean_conf=round(_mean_conf(lines), 4), lines=lines)
-    return page, upright, seals
+    return page, upright, seals, clean
 
 
 PROBE_GAP = 80  # white rows between the probe bands: Tesseract never joins them into a line
@@ -242,6 +253,14 @@ def _normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> 
     scale = min(scale, 3.0)
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
     return cv2.resize(image, (int(w * scale), int(h * scale)), interpolation=interp)
+
+
+def _second_reader_version(settings: Settings) -> str:
+    """The line recogniser reads the seal rings whenever it is installed, and re-reads the
+    body's doubtful words when the setting allows it too."""
+    if second_reader.model_path() is None:
+        return "no-line-recogniser"
+    return second_reader.VERSION if settings.second_reader else f"{second_reader.VERSION}:seals-only"
 
 
 def _seal_version() -> str:

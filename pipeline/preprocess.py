@@ -92,4 +92,9 @@ def fade_grey_seals(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
 
 
 def clean_for_ocr(image: np.ndarray, seals: list[Seal]) -> np.ndarray:
-    return erase_ruling(fade_grey_seals(remove_seal_ink(image, seals), seals))
+    """The page as Tesseract should see it, in grey: Tesseract greys a colour page itself,
+    so the colour is dropped once the seal ink is gone and the rest works on a third of
+    the bytes (the same pixels as greying the cleaned colour page, tests check it)."""
+    page = remove_seal_ink(image, seals)
+    gray = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) if page.ndim == 3 else page
+    return erase_ruling(fade_grey_seals(gray, seals))

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # seconds per Tesseract call: a clean page takes 1-2 s, a hopeless photo can take minutes;
     # a page over the limit is reported as unreadable (LOW_OCR_CONFIDENCE) instead
     ocr_timeout: float = 45.0
+    # re-read the words Tesseract doubted with PP-OCR's line recogniser (pipeline.second_reader)
+    second_reader: bool = True
     workers: int = max(1, min(2, os.cpu_count() or 1))  # page processes
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages_per_file: int = 300

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install the system packages precheck needs, only those missing. Idempotent and quick
 # when everything is there (dpkg queries only). Debian/Ubuntu; elsewhere it says what to get.
+# libtesseract-dev, libleptonica-dev, pkg-config, g++ and python3-dev build tesserocr against
+# this same libtesseract (the in-process OCR engine; see pipeline/ocr.py).
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-osd fonts-noto-cjk fonts-wqy-zenhei \
-           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei poppler-utils python3-venv; do
+           fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei poppler-utils python3-venv \
+           libtesseract-dev libleptonica-dev pkg-config g++ python3-dev; do
   if command -v dpkg-query >/dev/null 2>&1; then
     have_pkg "$pkg" || need+=("$pkg")
   fi

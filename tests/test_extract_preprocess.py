@@ -34,3 +34,19 @@ def test_red_seals_and_single_ink_boxes_untouched():
     out = fade_grey_seals(ring_only, [Seal(page=1, bbox=(150, 150, 450, 450), colour="grey")])
     # one kind of ink only: Otsu splits the ring's own shades, the separation test refuses
     assert (cv2.cvtColor(out, cv2.COLOR_BGR2GRAY) < 200).sum() > 0.5 * (cv2.cvtColor(ring_only, cv2.COLOR_BGR2GRAY) < 200).sum()
+
+
+def test_clean_page_is_the_grey_of_the_colour_clean_up():
+    """clean_for_ocr greys once after the seal ink is gone; the pixels Tesseract gets are
+    those of cleaning the colour page and greying it last (what it did before)."""
+    from pipeline.preprocess import erase_ruling, remove_seal_ink
+
+    page = _page_with_grey_seal()
+    cv2.circle(page, (120, 480), 60, (40, 40, 220), 6)  # a red seal as well
+    cv2.line(page, (20, 560), (580, 560), (0, 0, 0), 2)  # table ruling
+    seals = [Seal(page=1, bbox=(150, 150, 450, 450), colour="grey"),
+             Seal(page=1, bbox=(60, 420, 180, 540), colour="red")]
+    colour_way = erase_ruling(fade_grey_seals(remove_seal_ink(page, seals), seals))
+    got = clean_for_ocr(page, seals)
+    assert got.ndim == 2
+    assert np.array_equal(got, cv2.cvtColor(colour_way, cv2.COLOR_BGR2GRAY))
