@@ -31,7 +31,8 @@ def _page_slots(n: int) -> threading.BoundedSemaphore:
 
 # No Prefect timeout: page tasks run in worker threads, which a Prefect timeout cannot
 # interrupt (it only warns, on every run). The bound is the OCR call's own timeout
-# (Settings.ocr_timeout, enforced by killing the tesseract process in pipeline.ocr).
+# (Settings.ocr_timeout, enforced by Tesseract's own cancellation in pipeline.ocr, or by
+# killing the tesseract program on the fallback backend).
 @task(name="read-page", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2,
       task_run_name="read {sf.path}#{page_no}")
 def read_page_task(submission: Submission, sf: SourceFile, page_no: int,

@@ -58,6 +58,8 @@ def _load_cached(key: str, settings: Settings) -> PageResult | None:
     except ValueError:
         log.warning("ignoring unreadable cache entry %s", json_path)
         return None
+    if timed_out(result) and result.seconds < 0.9 * settings.ocr_timeout:
+        return None  # it ran out of a smaller time budget than the one allowed now
     page = result.page.model_copy(update={"image": str(jpg_path) if jpg_path.exists() else None})
     return result.model_copy(update={"page": page, "cached": True})
 
@@ -69,7 +71,10 @@ def _store(key: str, result: PageResult, preview: np.ndarray | None, settings: S
         cv2.imwrite(str(jpg_path), preview, [cv2.IMWRITE_JPEG_QUALITY, 80])
     page = result.page.model_copy(update={"image": str(jpg_path) if preview is not None else None})
     result = result.model_copy(update={"page": page})
-    if page.error is None:  # failures are retried next time, not remembered
+    # A crash is retried next time, not remembered. A timeout is: the same page would take
+    # the whole budget again on every intake (a 150 dpi phone photo: 45 s each night)
+    # and end the same way; it is read again only with a larger budget (_load_cached).
+    if page.error is None or timed_out(result):
         tmp = json_path.with_suffix(".tmp")
         tmp.write_text(result.model_dump_json(), "utf-8")
         tmp.replace(json_path)

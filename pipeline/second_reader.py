@@ -15,10 +15,10 @@ Tesseract doubted:
 3. ``merge``: the two readings are aligned character by character; a doubtful word takes
    the second reading of its characters where the two differ one for one and the second
    reader is sure of them. Words both readers agree on keep their text with the better
-   confidence; a confident Tesseract word is never changed. A span Tesseract made almost
+   confidence; a confident Tesseract word is never changed. A line Tesseract made almost
    nothing of (mean confidence under 0.6: a date in Chinese numerals under a seal) is
-   taken whole from a second reading that is sure of all of it, its words boxed where the
-   recogniser placed each character.
+   read whole and taken from a second reading that is sure of all of it, its words boxed
+   where the recogniser placed each character.
 
 A replaced word keeps Tesseract's text and confidence (``Word.first_text``,
 ``Word.first_conf``): the page's legibility (LOW_OCR_CONFIDENCE) is judged on what the
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-2"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-3"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
@@ -54,8 +54,8 @@ MAX_SPANS = 40  # per page: a page of noise must not cost minutes
 
 DOUBT = 0.80  # a Tesseract word under this confidence is re-read
 SURE = 0.90  # the second reader's own confidence needed to replace a word
-LOST = 0.60  # under this mean confidence Tesseract's reading of a span is not aligned with
-WHOLE_FLOOR = 0.50  # ... and the span is read anew when no character of it is below this
+LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
+WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
 CONTEXT_WORDS = 2  # words of context each side of a doubtful run
 JOIN_GAP = 3  # doubtful words this few words apart are one span
 
@@ -204,7 +204,7 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
 # --------------------------------------------------------------------------- merging
 
 
-def merge(words: list[Word], reading: Reading, *, x_origin: float = 0.0, doubt: float = DOUBT,
+def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
           sure: float = SURE) -> list[Word]:
     """The span's words after the second reading (see the module's docstring).
 
@@ -217,16 +217,24 @@ def merge(words: list[Word], reading: Reading, *, x_origin: float = 0.0, doubt: 
 
     A word whose characters were all confirmed keeps its text, with the better of the
     two confidences; a corrected word takes the second reader's weakest probability.
-    A span Tesseract lost (``_lost``) that alignment leaves different is taken whole from a
-    second reading sure of all of it (``_rebuilt``).
     """
     if not reading.chars:
         return list(words)
-    merged = _aligned(words, reading, doubt=doubt, sure=sure)
-    if (_lost(words) and _sure_of_all(reading)
-            and "".join(_fold(w.text) for w in merged) != "".join(_fold(c) for c in reading.chars)):
-        return _rebuilt(words, reading, x_origin)
-    return merged
+    return _aligned(words, reading, doubt=doubt, sure=sure)
+
+
+def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
+    """The line as the second reader read it, when Tesseract made almost nothing of it
+    (``_lost``: a date in Chinese numerals under a seal) and the second reading is sure of
+    every character and says something else; None otherwise. Whole lines only: a span's
+    crop reaches into its neighbours' ink, and Tesseract's word boxes cannot say where."""
+    if not reading.chars or not _lost(line.words):
+        return None
+    if not _sure_of_all(reading) or not _covers(line.words, reading, x_origin):
+        return None
+    if "".join(_fold(c) for c in line.text if not c.isspace()) == "".join(_fold(c) for c in reading.chars):
+        return None
+    return make_line(_rebuilt(line.words, reading, x_origin), block=line.block)
 
 
 def _aligned(words: list[Word], reading: Reading, *, doubt: float, sure: float) -> list[Word]:
@@ -268,6 +276,18 @@ def _aligned(words: list[Word], reading: Reading, *, doubt: float, sure: float) 
         else:
             out.append(word)
     return out
+
+
+def _covers(words: list[Word], reading: Reading, x_origin: float) -> bool:
+    """Every word Tesseract was at all sure of (0.3) has a character of the second reading
+    over it. Not so when Tesseract joined a small line to a large title beside it (a credit
+    code and 营业执照): the crop of both reads as the title alone."""
+    xs = [x_origin + x for x in reading.xs]
+    for w in words:
+        slack = (w.bbox[3] - w.bbox[1]) / 2  # half a character: the boxes of both are rough
+        if w.conf >= 0.3 and not any(w.bbox[0] - slack <= x <= w.bbox[2] + slack for x in xs):
+            return False
+    return True
 
 
 def _lost(words: list[Word]) -> bool:
@@ -329,6 +349,11 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         return lines, 0
     jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
     for li, line in enumerate(lines):
+        if _lost(line.words):  # read whole, see ``rebuild``
+            box = span_box(line, 0, len(line.words), image.shape)
+            if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
+                jobs.append((li, 0, len(line.words), box))
+            continue
         for a, b in doubtful_spans(line.words, doubt=doubt):
             box = span_box(line, a, b, image.shape)
             if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
@@ -342,13 +367,19 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         return lines, 0
     crops = [image[y0:y1, x0:x1] for _, _, _, (x0, y0, x1, y1) in jobs]
     readings = engine.read(crops)
+    out = list(lines)
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
-    for (li, a, b, box), reading in zip(jobs, readings):
-        words_of[li][a:b] = merge(words_of[li][a:b], reading, x_origin=box[0], doubt=doubt)
-    out = []
+    rebuilt: set[int] = set()
+    # right to left in each line, so the spans still to merge keep their word indices
+    for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
+        if a == 0 and b == len(lines[li].words) and _lost(lines[li].words):
+            whole = rebuild(lines[li], reading, box[0])
+            if whole is not None:
+                out[li] = whole
+                rebuilt.add(li)
+                continue
+        words_of[li][a:b] = merge(words_of[li][a:b], reading, doubt=doubt)
     for li, line in enumerate(lines):
-        if words_of[li] == line.words:
-            out.append(line)
-        else:
-            out.append(make_line(words_of[li], block=line.block))
+        if li not in rebuilt and words_of[li] != line.words:
+            out[li] = make_line(words_of[li], block=line.block)
     return out, len(jobs)

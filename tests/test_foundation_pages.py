@@ -126,3 +126,21 @@ def test_a_failing_page_degrades_only_that_page(tmp_path, data_dir):
     _, pages = _read_all(tmp_path, settings)
     assert pages[("scan.png", 1)].page.error  # OCR could not finish in time
     assert pages[("a.pdf", 1)].page.error is None
+
+
+def test_a_timed_out_page_is_remembered_for_its_budget_only(tmp_path, data_dir):
+    """A page that ran out of OCR time is cached as such (the next intake does not spend
+    the whole budget on it again); a larger budget reads it again. Real OCR, a budget too
+    small for any page."""
+    from pipeline.pages import timed_out
+
+    docmaker.page_image(docmaker.LICENSE).save(tmp_path / "scan.png")
+    tight = Settings(data_dir=data_dir / "timeout-cache", ocr_timeout=0.3)
+    sub = ingest(tmp_path, tight)
+    first = read_page(sub, sub.files[0], 1, tight)
+    assert timed_out(first) and not first.cached
+    again = read_page(sub, sub.files[0], 1, tight)
+    assert again.cached and timed_out(again)
+    roomy = tight.model_copy(update={"ocr_timeout": 60.0})
+    read_anew = read_page(sub, sub.files[0], 1, roomy)
+    assert not read_anew.cached and read_anew.page.error is None and read_anew.page.lines

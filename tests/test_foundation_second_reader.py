@@ -8,7 +8,8 @@ import pytest
 
 from pipeline import ocr, second_reader
 from pipeline.models import Line, Word
-from pipeline.second_reader import Reading, doubtful_spans, merge
+from pipeline.ocr import make_line
+from pipeline.second_reader import Reading, doubtful_spans, merge, rebuild
 
 
 def _words(spec: list[tuple[str, float]], *, x0: float = 100, char_w: float = 40) -> list[Word]:
@@ -130,27 +131,41 @@ def test_reread_restores_a_misread_name_from_the_pixels(engine):
                if all(w.conf >= second_reader.DOUBT for w in lines[i].words))
 
 
-def test_a_span_tesseract_lost_is_taken_whole_from_a_sure_second_reading():
+def test_a_line_tesseract_lost_is_taken_whole_from_a_sure_second_reading():
     """二〇二五年十二月十三日 under a seal, read by Tesseract as 一口习下年二、月二二上昌 at
-    0.3: too far off to align, so the sure second reading replaces the span, a word per
-    character, boxed where the recogniser put each character."""
+    0.3: too far off to align, so the sure second reading of the whole line replaces it, a
+    word per character, boxed where the recogniser put each character."""
     words = _words([("一", 0.42), ("口", 0.0), ("习", 0.0), ("下", 0.29), ("年", 0.6), ("二、", 0.11),
                     ("月", 0.84), ("二", 0.15), ("二", 0.37), ("上", 0.28), ("昌", 0.0)], x0=1000)
+    line = make_line(words)
     text = "二〇二五年十二月十三日"
-    reading = Reading(tuple(text), (1.0, 0.72, *([0.99] * 9)), tuple(20.0 + 40 * i for i in range(11)))
-    out = merge(words, reading, x_origin=1000)
-    assert "".join(w.text for w in out) == text and len(out) == 11
-    assert [round(w.bbox[0]) for w in out[:3]] == [1000, 1040, 1080]
-    assert all(w.bbox[1] == 100 and w.bbox[3] == 140 for w in out)
-    assert out[1].conf == 0.72 and out[1].first_text  # what Tesseract had there is kept
-    # a second reading unsure of one character does not replace the lost span
+    centres = tuple((w.bbox[0] + w.bbox[2]) / 2 - 1000 for w in words)  # one character per word here
+    reading = Reading(tuple(text), (1.0, 0.72, *([0.99] * 9)), centres)
+    out = rebuild(line, reading, x_origin=1000)
+    assert out is not None and out.text == text and len(out.words) == 11
+    assert [round((w.bbox[0] + w.bbox[2]) / 2) for w in out.words[:3]] == [1020, 1070, 1120]
+    assert all(w.bbox[1] == 100 and w.bbox[3] == 140 for w in out.words)
+    assert out.words[1].conf == 0.72 and out.words[1].first_text  # what Tesseract had there
+    # a second reading unsure of one character, or a line Tesseract read well, stays
     shaky = Reading(tuple(text), (1.0, 0.4, *([0.99] * 9)), reading.xs)
-    assert "〇" not in "".join(w.text for w in merge(words, shaky, x_origin=1000))
+    assert rebuild(line, shaky, x_origin=1000) is None
+    sure_line = make_line(_words([("二〇二五年", 0.9), ("十二月十三日", 0.85)]))
+    assert rebuild(sure_line, reading, x_origin=100) is None
 
 
-def test_digits_and_letters_make_one_word_when_a_span_is_rebuilt():
+def test_a_small_line_joined_to_a_title_is_not_rebuilt():
+    """Tesseract put a credit code and the large title 营业执照 beside it on one line; a
+    crop of both reads as the title alone, which must not replace the code."""
+    code = Word(text="91310117MAD9MD8R6T", bbox=(400, 500, 700, 530), conf=0.34)
+    title = [Word(text=t, bbox=(900 + 150 * i, 460, 1040 + 150 * i, 600), conf=0.1) for i, t in enumerate("二J所如")]
+    line = make_line([code, *title])
+    reading = Reading(tuple("营业执照"), (0.99,) * 4, (520.0, 670.0, 820.0, 970.0))
+    assert rebuild(line, reading, x_origin=400) is None
+
+
+def test_digits_and_letters_make_one_word_when_a_line_is_rebuilt():
     words = _words([("纯", 0.3), ("杜合", 0.2), ("9I3", 0.1)], x0=0)
     text = "统一社会91310"
     reading = Reading(tuple(text), tuple([0.98] * len(text)), tuple(20.0 + 40 * i for i in range(len(text))))
-    out = merge(words, reading)
-    assert [w.text for w in out] == ["统", "一", "社", "会", "91310"]
+    out = rebuild(make_line(words), reading, x_origin=0)
+    assert [w.text for w in out.words] == ["统", "一", "社", "会", "91310"]

@@ -181,3 +181,19 @@ def test_the_applicants_seal_with_its_rare_characters_unread_accuses_no_one(poli
     readings = ["上海玖坷信息技术有起公司", "上海玖坷信息技术有限公司"]
     s = _owner(readings[0], applicant="上海青穹信息技术有限公司", readings=readings[1:], policy=policy)
     assert s.owner in ("unknown", "applicant")
+
+
+def test_the_tail_of_a_ring_does_not_name_a_stranger(policy):
+    """A faded applicant's seal whose start did not read (社服科技有民公司 for
+    上海灵犀智能科技有限公司, the four attempts agreeing on the tail): no place before
+    公司, so it is not accused of being another company's seal; a whole stranger's name is."""
+    from pipeline.models import Seal
+
+    tail = Seal(page=1, bbox=(0, 0, 400, 400), text="社服科技有民公司",
+                readings=["社服科技有民公司", "科技行民公司", "城有旅科技有民公司", "有民公司"])
+    out = assign_owner(tail, applicant_name="上海灵犀智能科技有限公司", third_parties=[], policy=policy)
+    assert out.owner == "unknown"
+    whole = Seal(page=1, bbox=(0, 0, 400, 400), text="杭州远帆网络科技有限公司",
+                 readings=["杭州远帆网络科技有限公司", "杭州远帆网络科技有限公司"])
+    out = assign_owner(whole, applicant_name="上海灵犀智能科技有限公司", third_parties=[], policy=policy)
+    assert out.owner == "other"

@@ -48,6 +48,7 @@ class OwnerVocabulary(BaseModel):
     name_suffixes: list[str] = Field(min_length=1)
     legal_forms: list[str] = Field(default_factory=list)
     organisation_markers: list[str] = Field(min_length=1)
+    place_marks: list[str] = Field(default_factory=list)
     seal_kind_words: list[str] = Field(default_factory=list)
     low_weight_chars: str = ""
     low_weight: float = Field(default=0.2, ge=0, le=1)
@@ -304,6 +305,36 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
         sum(ch in r for ch in wording) >= len(wording) / 2 for r in readings)
 
 
+def _placed(reading: str, marker: str, vocab: OwnerVocabulary) -> bool:
+    """The reading names a place before its organisation marker (see ``place_marks`` in
+    owner.yaml): a whole name, not the tail of a ring whose start did not read. A place is
+    a region prefix, a mark such as 市 or 区, or the name of a province, city or county
+    (杭州 as well as 杭州市), from python-stdnum's table of China's administrative divisions."""
+    head = reading[: reading.find(marker)]
+    if not vocab.place_marks:
+        return True
+    if any(head.startswith(p) for p in vocab.region_prefixes) or any(m in head for m in vocab.place_marks):
+        return True
+    names = _place_names()
+    return any(head[i:i + n] in names for n in (2, 3, 4) for i in range(0, max(1, len(head) - n + 1)))
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """Province, city and county names, with and without 省/市/区/县 (two characters at least)."""
+    text = resources.files("stdnum.cn").joinpath("loc.dat").read_text("utf-8")
+    names = set()
+    for value in re.findall(r'(?:province|county)="(?:\[[^\]]*\])?([^",]+)', text):
+        if value in ("市辖区", "县", "省直辖县级行政区划"):
+            continue
+        names.add(value)
+        for suffix in ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "区", "县", "盟", "旗"):
+            if value.endswith(suffix) and len(value) - len(suffix) >= 2:
+                names.add(value[: -len(suffix)])
+                break
+    return frozenset(n for n in names if len(n) >= 2)
+
+
 @dataclass
 class _Cand:
     score: float
@@ -404,7 +435,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     # a marker plus a few more characters is an organisation's name, not a fragment of one
     # (deliberately no guessing at mangled markers: a junk reading of the applicant's own
     # seal must not become a stranger's seal, which would raise two findings)
-    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4
+    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4 and _placed(r, m, vocab)
               for r in readings for m in vocab.organisation_markers)
     # a colourless copy reads too poorly to accuse a stranger from markers alone; and the
     # attempts must agree on what the seal says (a damaged ring gives different junk each time)
