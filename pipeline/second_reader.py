@@ -45,9 +45,10 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-3"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-4"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
+BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
 EDGE_FLOOR = 0.35  # an end character less likely than this is dropped (see Recogniser._decode)
 MAX_SPANS = 40  # per page: a page of noise must not cost minutes
@@ -110,9 +111,15 @@ class Recogniser:
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
         """Grey or BGR crops of single text lines, in any order; batches of similar width."""
         out: list[Reading | None] = [None] * len(crops)
-        order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1] / max(1, crops[i].shape[0]))
-        for start in range(0, len(order), BATCH):
-            idx = order[start:start + BATCH]
+        ratio = [crops[i].shape[1] / max(1, crops[i].shape[0]) for i in range(len(crops))]
+        order = sorted(range(len(crops)), key=lambda i: ratio[i])
+        batches: list[list[int]] = []
+        for i in order:  # a batch is padded to its widest crop: keep widths alike
+            if batches and len(batches[-1]) < BATCH and ratio[i] <= BATCH_SPREAD * max(1.0, ratio[batches[-1][0]]):
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        for idx in batches:
             widths = [max(1, int(np.ceil(HEIGHT * crops[i].shape[1] / max(1, crops[i].shape[0]))))
                       for i in idx]
             batch_w = max(max(widths), 320)  # the model's usual minimum width
@@ -297,6 +304,12 @@ def _lost(words: list[Word]) -> bool:
     return n > 0 and sum(w.conf * len(w.text) for w in words) / n < LOST
 
 
+def _has_text(words: list[Word]) -> bool:
+    """Chinese or digits somewhere in the words (a lost line of Latin letters alone is the
+    noise of a rule or a border, and reading its full width costs a third of a second)."""
+    return any(_CJK.search(w.text) or any(ch.isdigit() for ch in w.text) for w in words)
+
+
 def _sure_of_all(reading: Reading) -> bool:
     return (sum(reading.probs) / len(reading.probs) >= SURE
             and min(reading.probs) >= WHOLE_FLOOR)
@@ -349,6 +362,8 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         return lines, 0
     jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
     for li, line in enumerate(lines):
+        if _lost(line.words) and not _has_text(line.words):
+            continue  # ruling or a border read as Latin letters: nothing to read there
         if _lost(line.words):  # read whole, see ``rebuild``
             box = span_box(line, 0, len(line.words), image.shape)
             if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
