@@ -4,8 +4,6 @@ stamped seals (fixtures.seal_art.synthetic_page)."""
 from __future__ import annotations
 
 import random
-import statistics
-import time
 
 import cv2
 import numpy as np
@@ -114,14 +112,3 @@ def test_rotated_oval_seal():
     im.paste(seal, (900, 1500), seal)
     (found,) = detect_seals(cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR), page=1)
     assert found.shape == "oval"
-
-
-def test_detection_is_fast_enough():
-    """≤ 50 ms per 300-dpi A4 page is the target; CPU time, as the machine is shared."""
-    pages = [synthetic_page(c, seed=9, names=NAMES)[0] for c in ("plain", "none", "grey", "touching")]
-    times = []
-    for img in pages:
-        t0 = time.process_time()
-        detect_seals(img, page=1)
-        times.append((time.process_time() - t0) * 1000)
-    assert statistics.median(times) < 60, times
