@@ -32,6 +32,7 @@ import importlib.util
 import logging
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,25 +212,6 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
 # --------------------------------------------------------------------------- merging
 
 
-def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
-          sure: float = SURE) -> list[Word]:
-    """The span's words after the second reading (see the module's docstring).
-
-    The two readings are aligned character by character (NFKC-folded, so ``，`` and ``,``
-    agree). Only like-for-like stretches are used: equal characters confirm a word, and a
-    run of substituted characters of the same length replaces Tesseract's characters one
-    for one, inside a doubtful word, when the second reader gave each of them at least
-    ``sure``. Where the readers disagree on the number of characters nothing changes:
-    which word a split or joined character belongs to is then a guess.
-
-    A word whose characters were all confirmed keeps its text, with the better of the
-    two confidences; a corrected word takes the second reader's weakest probability.
-    """
-    if not reading.chars:
-        return list(words)
-    return _aligned(words, reading, doubt=doubt, sure=sure)
-
-
 def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
     """The line as the second reader read it, when Tesseract made almost nothing of it
     (``_lost``: a date in Chinese numerals under a seal) and the second reading is sure of
@@ -244,9 +226,24 @@ def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
     return make_line(_rebuilt(line.words, reading, x_origin), block=line.block)
 
 
-def _aligned(words: list[Word], reading: Reading, *, doubt: float, sure: float) -> list[Word]:
+def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
+          sure: float = SURE) -> list[Word]:
+    """The span's words after the second reading (see the module's docstring).
+
+    The two readings are aligned character by character (NFKC-folded, so ``，`` and ``,``
+    agree). Only like-for-like stretches are used: equal characters confirm a word, and a
+    run of substituted characters of the same length replaces Tesseract's characters one
+    for one, inside a doubtful word, when the second reader gave each of them at least
+    ``sure``. Where the readers disagree on the number of characters nothing changes:
+    which word a split or joined character belongs to is then a guess.
+
+    A word whose characters were all confirmed keeps its text, with the better of the
+    two confidences; a corrected word takes the second reader's weakest probability.
+    """
     from difflib import SequenceMatcher
 
+    if not reading.chars:
+        return list(words)
     owner: list[tuple[int, int]] = []  # (word, position in word) of each Tesseract character
     first: list[str] = []
     for wi, word in enumerate(words):
@@ -346,8 +343,6 @@ def _rebuilt(words: list[Word], reading: Reading, x_origin: float) -> list[Word]
 
 
 def _fold(ch: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKC", ch)
 
 
