@@ -84,6 +84,7 @@ class Reading:
         return "".join(self.chars)
 
 
+@functools.cache  # part of every page's cache key: looked up once per process
 def model_path() -> Path | None:
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:

@@ -373,7 +373,7 @@ def _text_rows(image: np.ndarray) -> list[np.ndarray]:
     out = []
     for a, b in rows:
         m = max(4, (b - a) // 4)
-        out.append(cv2.copyMakeBorder(image[max(0, a - m):b + m], 0, 0, 0, 0, cv2.BORDER_CONSTANT, value=255))
+        out.append(image[max(0, a - m):b + m])
     return out
 
 
@@ -411,21 +411,14 @@ def read_stacked(images: list[np.ndarray], *, lang: str, timeout: float
 
 
 def _read_of_line(reading) -> "_Read | None":
+    """A second_reader.Reading as a strip read: its kept characters, their mean probability
+    and a lattice of the recogniser's candidates."""
     keep = [k for k, ch in enumerate(reading.chars) if not _KEEP.fullmatch(ch)]
-    text = "".join(reading.chars[k] for k in keep)
-    if not text:
+    if not keep:
         return None
-    cjk = len(_CJK.findall(text))
-    if cjk == 0:
-        return _Read(0.0, text, "")
     conf = sum(reading.probs[k] for k in keep) / len(keep)
-    cells = []
-    for k in keep:
-        cell = "".join(dict.fromkeys(c for c in reading.chars[k] + reading.alts[k]
-                                     if _CJK.fullmatch(c) or c.isalnum()))
-        if cell:
-            cells.append(cell)
-    return _Read(conf * min(1.0, cjk / 6), text, LATTICE_MARK + "|".join(cells))
+    return _scored("".join(reading.chars[k] for k in keep), conf,
+                   _lattice_of(reading.chars[k] + reading.alts[k] for k in keep))
 
 
 def read_stacked_tesseract(images: list[np.ndarray], *, lang: str, timeout: float
@@ -468,10 +461,14 @@ def lattice(glyphs) -> str:
     character position, the character followed by its alternatives, positions joined by
     ``|``. Kept as the seal's ``lattices`` so that the owner matcher, which knows the names
     to look for, can credit a name character the recogniser ranked second."""
+    return _lattice_of([g.text, *g.choices] for g in glyphs)
+
+
+def _lattice_of(positions) -> str:
+    """The lattice string of per-position candidates (best first)."""
     cells = []
-    for g in glyphs:
-        chars = [g.text, *g.choices]
-        cell = "".join(dict.fromkeys(c for c in chars if _CJK.fullmatch(c) or c.isalnum()))
+    for candidates in positions:
+        cell = "".join(dict.fromkeys(c for c in candidates if _CJK.fullmatch(c) or c.isalnum()))
         if cell:
             cells.append(cell)
     return LATTICE_MARK + "|".join(cells)
@@ -479,13 +476,19 @@ def lattice(glyphs) -> str:
 
 def _read_of(glyphs) -> "_Read | None":
     text = _KEEP.sub("", "".join(g.text for g in glyphs))
-    cjk = len(_CJK.findall(text))
     if not text:
         return None
+    conf = sum(g.conf * len(g.text) for g in glyphs) / max(1, sum(len(g.text) for g in glyphs))
+    return _scored(text, conf, lattice(glyphs))
+
+
+def _scored(text: str, conf: float, lattice_text: str) -> _Read:
+    """A read's quality: its confidence, discounted when it has fewer than six Chinese
+    characters (a fragment of a name), zero with none (digits or letters alone)."""
+    cjk = len(_CJK.findall(text))
     if cjk == 0:
         return _Read(0.0, text, "")
-    conf = sum(g.conf * len(g.text) for g in glyphs) / max(1, sum(len(g.text) for g in glyphs))
-    return _Read(conf * min(1.0, cjk / 6), text, lattice(glyphs))
+    return _Read(conf * min(1.0, cjk / 6), text, lattice_text)
 
 
 def _with_reads(seal: Seal, reads: list[_Read]) -> Seal:
