@@ -218,10 +218,14 @@ def street(text: str) -> Parsed | None:
     for name in vocab().streets:
         if fold(name) in s:
             return Parsed(name)
-    for m in re.finditer(r"([\u4e00-\u9fff]{2,4}?)(街道|镇)(?![\u4e00-\u9fff]{0,2}(初审|意见))", s):
+    for m in re.finditer(r"([\u4e00-\u9fff]{1,4}?)(街道|镇)(?![\u4e00-\u9fff]{0,2}(初审|意见))", s):
         if m.group(1)[-1] in "街城乡集村" or "松江区" == m.group(1)[-3:]:
             continue
-        return Parsed(m.group(0), 0.8)
+        mended = mend_street(m.group(0))
+        if mended:
+            return Parsed(mended, 0.75, note=f"街镇名“{m.group(0)}”按松江区街镇名录读作“{mended}”")
+        if len(m.group(1)) >= 2:
+            return Parsed(m.group(0), 0.8)
     return None
 
 
@@ -233,11 +237,44 @@ def known_street(text: str) -> Parsed | None:
     return None
 
 
+def mend_street(name: str) -> str | None:
+    """The one street or town of the district's list (vocab.yaml ``streets``) that ``name``
+    is one character away from (溯港镇 or 港镇 for 泖港镇: a rare character that neither
+    recogniser knows), with the same ending; None when there is none, or more than one.
+    A name on the list is returned as it is."""
+    from rapidfuzz.distance import Levenshtein
+
+    name = fold(name)
+    known = [fold(k) for k in vocab().streets]
+    if name in known:
+        return name
+    ending = "街道" if name.endswith("街道") else name[-1:]
+    near = [k for k in known if k.endswith(ending) and len(k) > len(ending) + 1
+            and Levenshtein.distance(name, k) == 1]
+    return near[0] if len(near) == 1 else None
+
+
+_IN_DISTRICT = re.compile(r"松江区([\u4e00-\u9fff]{1,4}?(?:街道|镇))")
+
+
+def _mend_place(s: str) -> tuple[str, str | None]:
+    """An address with the street or town after 松江区 put right by ``mend_street``."""
+    m = _IN_DISTRICT.search(s)
+    if not m:
+        return s, None
+    mended = mend_street(m.group(1))
+    if not mended or mended == m.group(1):
+        return s, None
+    return s[:m.start(1)] + mended + s[m.end(1):], f"街镇名“{m.group(1)}”按松江区街镇名录读作“{mended}”"
+
+
 def address(text: str) -> Parsed | None:
     s = fold(text).strip(" :;|,.。、")
     if len(s) < 4 or not has_cjk(s):
         return None
-    return Parsed(s, 1.0 if re.search(r"[市区县镇路号弄]", s) else 0.7)
+    s, note = _mend_place(s)
+    quality = 1.0 if re.search(r"[市区县镇路号弄]", s) else 0.7
+    return Parsed(s, 0.75 if note else quality, note=note)
 
 
 PARSERS = {

@@ -14,11 +14,15 @@ Tesseract doubted:
 2. the spans are cropped from the cleaned page and recognised in batches of similar width;
 3. ``merge``: the two readings are aligned character by character; a doubtful word takes
    the second reading of its characters where the two differ one for one and the second
-   reader is sure of them. Words both readers agree on keep their text with the better
-   confidence; a confident Tesseract word is never changed. A line Tesseract made almost
-   nothing of (mean confidence under 0.6: a date in Chinese numerals under a seal) is
-   read whole and taken from a second reading that is sure of all of it, its words boxed
-   where the recogniser placed each character.
+   reader is sure of them, and runs of doubtful words split or joined differently give
+   way whole to a very sure second reading. Words both readers agree on keep their text
+   with the better confidence; a confident Tesseract word is never changed. A stretch of
+   a line Tesseract made almost nothing of (mean confidence under 0.6: a date in Chinese
+   numerals under a seal, a credit code beside the licence's large title) is read whole
+   and taken from a second reading that is sure of all of it, its words boxed where the
+   recogniser placed each character. A line is cut into stretches at its wide blanks:
+   Tesseract joins text far apart into one line, and one crop of both is no reading of
+   either.
 
 A replaced word keeps Tesseract's text and confidence (``Word.first_text``,
 ``Word.first_conf``): the page's legibility (LOW_OCR_CONFIDENCE) is judged on what the
@@ -46,7 +50,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-4"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-8"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
@@ -56,12 +60,17 @@ MAX_SPANS = 40  # per page: a page of noise must not cost minutes
 
 DOUBT = 0.80  # a Tesseract word under this confidence is re-read
 SURE = 0.90  # the second reader's own confidence needed to replace a word
+REGROUP_SURE = 0.96  # ... and to replace words by a different number of characters
+EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
 CONTEXT_WORDS = 2  # words of context each side of a doubtful run
 JOIN_GAP = 3  # doubtful words this few words apart are one span
+SPLIT_GAP = 2.5  # ... unless a blank wider than this many word heights lies between them
+COMPACT = 25  # word heights: a lost stretch of letters this short may be a code, not ruling
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_STROKES = set("一二丨丶丿亅乛")  # what Tesseract makes of specks and rule ends
 
 
 # --------------------------------------------------------------------------- the recogniser
@@ -188,24 +197,56 @@ def recogniser() -> Recogniser | None:
 def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int, int]]:
     """Half-open word ranges to re-read: each run of doubtful words (gaps of fewer than
     ``JOIN_GAP`` sure words joined), grown by ``CONTEXT_WORDS`` on each side. Only words
-    with letters or digits count as doubtful: a stray mark is not worth a reading."""
-    bad = [i for i, w in enumerate(words) if w.conf < doubt and any(ch.isalnum() for ch in w.text)]
-    spans: list[list[int]] = []
-    for i in bad:
-        if spans and i - spans[-1][1] <= JOIN_GAP:
-            spans[-1][1] = i + 1
-        else:
-            spans.append([i, i + 1])
-    return [(max(0, a - CONTEXT_WORDS), min(len(words), b + CONTEXT_WORDS)) for a, b in spans]
+    with letters or digits count as doubtful: a stray mark is not worth a reading. A span
+    does not reach across a wide blank (``SPLIT_GAP``): Tesseract puts text far apart on one
+    line (a web address on the left, the date under a seal on the right, a little higher),
+    and one crop of both squeezes each into a few pixels of the recogniser's 48."""
+    spans: list[tuple[int, int]] = []
+    for lo, hi in _stretches(words):
+        bad = [i for i in range(lo, hi)
+               if words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)]
+        runs: list[list[int]] = []
+        for i in bad:
+            if runs and i - runs[-1][1] <= JOIN_GAP:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+        spans += [(max(lo, a - CONTEXT_WORDS), min(hi, b + CONTEXT_WORDS)) for a, b in runs]
+    return spans
+
+
+def _stretches(words: list[Word]) -> list[tuple[int, int]]:
+    """The line cut at its wide blanks, as half-open word ranges."""
+    if not words:
+        return []
+    tall = _usual_height(words)
+    cuts = [i for i in range(1, len(words)) if words[i].bbox[0] - words[i - 1].bbox[2] > SPLIT_GAP * tall]
+    edges = [0, *cuts, len(words)]
+    return list(zip(edges, edges[1:]))
+
+
+def _usual_height(words: list[Word]) -> float:
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    return max(1.0, heights[len(heights) // 2])
 
 
 def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """The crop of words a..b of a line: the line's height, a third of it as margin."""
+    """The crop of words a..b of a line: the words' own height, at least the usual word
+    height of their stretch of the line (a lone 一 is a few pixels high; the licence's
+    large title beyond a wide blank is no measure for the credit code), and a third of that
+    as margin."""
     h, w = shape[:2]
-    y0, y1 = line.bbox[1], line.bbox[3]
+    span = line.words[a:b]
+    lo, hi = next(((lo, hi) for lo, hi in _stretches(line.words) if lo <= a < hi), (0, len(line.words)))
+    tall = _usual_height(line.words[lo:hi])
+    y0 = min(word.bbox[1] for word in span)
+    y1 = max(word.bbox[3] for word in span)
+    if y1 - y0 < tall:
+        mid = (y0 + y1) / 2
+        y0, y1 = mid - tall / 2, mid + tall / 2
     pad = (y1 - y0) * 0.3
-    x0 = min(word.bbox[0] for word in line.words[a:b]) - pad
-    x1 = max(word.bbox[2] for word in line.words[a:b]) + pad
+    x0 = min(word.bbox[0] for word in span) - pad
+    x1 = max(word.bbox[2] for word in span) + pad
     return (max(0, int(x0)), max(0, int(y0 - pad * 0.6)), min(w, int(np.ceil(x1))),
             min(h, int(np.ceil(y1 + pad * 0.6))))
 
@@ -216,27 +257,40 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
 def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
     """The line as the second reader read it, when Tesseract made almost nothing of it
     (``_lost``: a date in Chinese numerals under a seal) and the second reading is sure of
-    every character and says something else; None otherwise. Whole lines only: a span's
-    crop reaches into its neighbours' ink, and Tesseract's word boxes cannot say where."""
-    if not reading.chars or not _lost(line.words):
-        return None
-    if not _sure_of_all(reading) or not _covers(line.words, reading, x_origin):
-        return None
-    if "".join(_fold(c) for c in line.text if not c.isspace()) == "".join(_fold(c) for c in reading.chars):
-        return None
-    return make_line(_rebuilt(line.words, reading, x_origin), block=line.block)
+    every character and says something else; None otherwise."""
+    words = rebuild_words(line.words, reading, x_origin)
+    return None if words is None else make_line(words, block=line.block)
 
 
-def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
-          sure: float = SURE) -> list[Word]:
+def rebuild_words(words: list[Word], reading: Reading, x_origin: float) -> list[Word] | None:
+    """``rebuild`` for a stretch of a line: whole stretches only (``_stretches``), so the
+    crop takes in no neighbour's ink that Tesseract's word boxes could not account for."""
+    if not reading.chars or not _lost(words):
+        return None
+    if not _sure_of_all(reading) or not _covers(words, reading, x_origin):
+        return None
+    if "".join(_fold(c) for w in words for c in w.text if not c.isspace()) == \
+            "".join(_fold(c) for c in reading.chars):
+        return None
+    return _placed(reading, 0, len(reading.chars), words, words, x_origin)
+
+
+def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: float = SURE,
+          x_origin: float = 0.0) -> list[Word]:
     """The span's words after the second reading (see the module's docstring).
 
     The two readings are aligned character by character (NFKC-folded, so ``，`` and ``,``
-    agree). Only like-for-like stretches are used: equal characters confirm a word, and a
-    run of substituted characters of the same length replaces Tesseract's characters one
-    for one, inside a doubtful word, when the second reader gave each of them at least
-    ``sure``. Where the readers disagree on the number of characters nothing changes:
-    which word a split or joined character belongs to is then a guess.
+    agree). Equal characters confirm a word. A run of substituted characters of the same
+    length replaces Tesseract's characters one for one, inside a doubtful word, where the
+    second reader gave each of them at least ``sure``; the word keeps its box.
+
+    Where the readers disagree on the number of characters (鼎 read as 上易, a date's 〇
+    not seen at all, 2022年2月24日 read as one 人), which of Tesseract's words a character
+    belongs to cannot be told, so whole words are replaced or none (``_regroup``): when
+    every word the disagreement touches is doubtful, those words give way to the second
+    reading of the same stretch, boxed where the recogniser placed its characters
+    (``x_origin``: the crop's left edge on the page). A disagreement that touches a
+    confident word changes nothing.
 
     A word whose characters were all confirmed keeps its text, with the better of the
     two confidences; a corrected word takes the second reader's weakest probability.
@@ -254,8 +308,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
     second = [_fold(ch) for ch in reading.chars]
     new_chars = [list(w.text) for w in words]
     probs: list[list[float | None]] = [[None] * len(w.text) for w in words]
-    matcher = SequenceMatcher(None, first, second, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    ops = SequenceMatcher(None, first, second, autojunk=False).get_opcodes()
+    for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 wi, ci = owner[i]
@@ -280,7 +334,148 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT,
             out.append(word.model_copy(update={"conf": low, "first_conf": word.conf}))
         else:
             out.append(word)
+    for wa, wb, j1, j2 in reversed(_regroup(words, owner, ops, reading, doubt, x_origin)):
+        out[wa:wb] = _placed(reading, j1, j2, words[wa:wb], words, x_origin)
     return out
+
+
+def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
+             reading: Reading, doubt: float, x_origin: float) -> list[tuple[int, int, int, int]]:
+    """Runs of whole doubtful words [wa, wb) to replace by the second reading's characters
+    [j1, j2), where the readings disagree on how many characters there are.
+
+    Each word boundary of Tesseract's reading maps to a range of positions in the second
+    reading (one position where the two agree, the inserted stretch where the second reader
+    saw characters Tesseract did not, none inside a disagreement). The words a disagreement
+    touches are grouped into runs that end on mapped boundaries; a run is replaced when all
+    its words are doubtful, the second reader is ``REGROUP_SURE`` of every character it adds
+    or changes (a higher bar than one for one: 申请 by a seal's edge read as 中, 0.95) and
+    confirmed the others at ``WHOLE_FLOOR``, and, where it only removes words (a stroke
+    Tesseract took for a character), it is as sure of the characters either side.
+
+    A Chinese character Tesseract saw is not simply dropped: every replaced word with one
+    in it must have a character of the second reading over its box. The recogniser knows
+    some 6,600 characters and emits nothing for one it does not know (泖 of 泖港镇), so a
+    gap in its reading where Tesseract saw ink is a character it cannot read, unless what
+    Tesseract saw there is a stroke (``_STROKES``: the 二 it reads in the blank of a
+    letter-spaced label, 类 二 二 型)."""
+    regroup = REGROUP_SURE
+    n = len(owner)
+    at: list[list[int] | None] = [None] * (n + 1)  # boundary -> [lowest, highest] position
+    inside: set[int] = set()  # boundaries within a disagreement
+    confirmed: set[int] = set()  # second-reading positions equal to Tesseract's
+    uneven: list[tuple[int, int, int, int]] = []
+    for op, i1, i2, j1, j2 in ops:
+        even = op == "equal" or (op == "replace" and i2 - i1 == j2 - j1)
+        if op == "equal":
+            confirmed.update(range(j1, j2))
+        if not even:
+            uneven.append((i1, i2, j1, j2))
+            inside.update(range(i1 + 1, i2))
+        points = zip(range(i1, i2 + 1), range(j1, j2 + 1)) if even else ((i1, j1), (i2, j2))
+        for b, j in points:
+            at[b] = [min(at[b][0], j), max(at[b][1], j)] if at[b] else [j, j]
+    if not uneven:
+        return []
+    start = [0]
+    for w in words:
+        start.append(start[-1] + len(w.text))
+    word_at = {b: k for k, b in enumerate(start)}  # boundary -> the word starting there
+    bad: set[int] = set()
+    for i1, i2, _, _ in uneven:
+        if i2 > i1:
+            bad.update(owner[i][0] for i in range(i1, i2))
+        elif i1 not in word_at:  # inside a word
+            bad.add(owner[i1][0])
+        else:  # between words: the doubtful neighbour, the left one first
+            left, right = word_at[i1] - 1, word_at[i1]
+            for k in (left, right):
+                if 0 <= k < len(words) and words[k].conf < doubt:
+                    bad.add(k)
+                    break
+    runs: list[list[int]] = []
+    for k in sorted(bad):
+        if runs and k <= runs[-1][1]:
+            runs[-1][1] = k + 1
+        else:
+            runs.append([k, k + 1])
+    out = []
+    for wa, wb in runs:
+        if any(words[k].conf >= doubt for k in range(wa, wb)):
+            continue
+        lo, hi = start[wa], start[wb]
+        if lo in inside or hi in inside or at[lo] is None or at[hi] is None:
+            continue
+        j1, j2 = at[lo][0], at[hi][1]
+        if any(reading.probs[j] < (WHOLE_FLOOR if j in confirmed else regroup) for j in range(j1, j2)):
+            continue
+        if j1 == j2 and not all(reading.probs[j] >= regroup for j in (j1 - 1, j1)
+                                if 0 <= j < len(reading.chars)):
+            continue
+        xs = [x_origin + reading.xs[j] for j in range(j1, j2)]
+        if any(_CJK.search(w.text) and not _over(w, xs, 0.25) and not set(w.text) <= _STROKES
+               for w in words[wa:wb]):
+            continue
+        out.append((wa, wb, j1, j2))
+    return out
+
+
+def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Word],
+            x_origin: float) -> list[Word]:
+    """Characters j1..j2 of the second reading as words (one per Chinese character, as
+    Tesseract splits them, one per run of letters and digits), boxed at the characters'
+    positions (the CTC time steps) and at the height of the words they replace, at least
+    the span's usual height (a lone 一 has a box a few pixels high)."""
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in span)
+    tall = heights[len(heights) // 2]
+    y0 = min(w.bbox[1] for w in under)
+    y1 = max(w.bbox[3] for w in under)
+    if y1 - y0 < tall:
+        mid = (y0 + y1) / 2
+        y0, y1 = mid - tall / 2, mid + tall / 2
+    xs = [x_origin + x for x in reading.xs]
+    steps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    half = (sorted(steps)[len(steps) // 2] if steps else tall) / 2
+    groups: list[list[int]] = []
+    for k in range(j1, j2):
+        ch = reading.chars[k]
+        if groups and ch.isascii() and ch.isalnum() and reading.chars[groups[-1][-1]].isascii() \
+                and reading.chars[groups[-1][-1]].isalnum():
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    out = []
+    for g in groups:
+        x0, x1 = xs[g[0]] - half, xs[g[-1]] + half
+        below = [w for w in under if w.bbox[0] < x1 and w.bbox[2] > x0]
+        out.append(Word(
+            text="".join(reading.chars[k] for k in g), bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
+            conf=round(min(reading.probs[k] for k in g), 4),
+            first_text="".join(w.text for w in below),
+            first_conf=min((w.conf for w in below), default=0.0)))
+    return out
+
+
+def within(reading: Reading, words: list[Word], x_origin: float) -> Reading:
+    """The reading without the characters it placed beyond the span's first and last word:
+    the crop's margin takes in the edge of the next character on the line, which the
+    recogniser then reads too (正常， then 无, which follows anyway)."""
+    if not reading.chars or not words:
+        return reading
+    slack = EDGE_SLACK * _usual_height(words)
+    lo, hi = words[0].bbox[0] - slack, words[-1].bbox[2] + slack
+    keep = [k for k, x in enumerate(reading.xs) if lo <= x_origin + x <= hi]
+    if len(keep) == len(reading.chars):
+        return reading
+    return Reading(*(tuple(seq[k] for k in keep) for seq in (reading.chars, reading.probs, reading.xs)),
+                   tuple(reading.alts[k] for k in keep) if reading.alts else ())
+
+
+def _over(word: Word, xs: list[float], slack: float = 0.5) -> bool:
+    """A character centre of ``xs`` lies on the word, give or take ``slack`` of its height
+    (the boxes of both readers are rough)."""
+    slack *= word.bbox[3] - word.bbox[1]
+    return any(word.bbox[0] - slack <= x <= word.bbox[2] + slack for x in xs)
 
 
 def _covers(words: list[Word], reading: Reading, x_origin: float) -> bool:
@@ -288,11 +483,7 @@ def _covers(words: list[Word], reading: Reading, x_origin: float) -> bool:
     over it. Not so when Tesseract joined a small line to a large title beside it (a credit
     code and 营业执照): the crop of both reads as the title alone."""
     xs = [x_origin + x for x in reading.xs]
-    for w in words:
-        slack = (w.bbox[3] - w.bbox[1]) / 2  # half a character: the boxes of both are rough
-        if w.conf >= 0.3 and not any(w.bbox[0] - slack <= x <= w.bbox[2] + slack for x in xs):
-            return False
-    return True
+    return all(_over(w, xs) for w in words if w.conf >= 0.3)
 
 
 def _lost(words: list[Word]) -> bool:
@@ -303,44 +494,19 @@ def _lost(words: list[Word]) -> bool:
 
 
 def _has_text(words: list[Word]) -> bool:
-    """Chinese or digits somewhere in the words (a lost line of Latin letters alone is the
-    noise of a rule or a border, and reading its full width costs a third of a second)."""
-    return any(_CJK.search(w.text) or any(ch.isdigit() for ch in w.text) for w in words)
+    """Chinese or digits somewhere in the words, or a stretch no wider than a code of some
+    twenty characters. A lost stretch of Latin letters across the page is the noise of a
+    rule or a border, and reading its full width costs a third of a second; a short one
+    can be a credit code Tesseract made letters of (91310117MA4XQL2C4T as oiladRgyal,
+    beside the licence's large title)."""
+    if any(_CJK.search(w.text) or any(ch.isdigit() for ch in w.text) for w in words):
+        return True
+    return words[-1].bbox[2] - words[0].bbox[0] <= COMPACT * _usual_height(words)
 
 
 def _sure_of_all(reading: Reading) -> bool:
     return (sum(reading.probs) / len(reading.probs) >= SURE
             and min(reading.probs) >= WHOLE_FLOOR)
-
-
-def _rebuilt(words: list[Word], reading: Reading, x_origin: float) -> list[Word]:
-    """The span as the second reader read it, where Tesseract's reading is too poor to
-    align with: one word per Chinese character (as Tesseract splits them) and one per run
-    of letters and digits, each boxed at its characters' positions (the CTC time steps)
-    over the span's height; each word keeps the Tesseract words under it as its first
-    reading."""
-    y0 = min(w.bbox[1] for w in words)
-    y1 = max(w.bbox[3] for w in words)
-    xs = [x_origin + x for x in reading.xs]
-    steps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
-    half = (sorted(steps)[len(steps) // 2] if steps else (y1 - y0)) / 2
-    groups: list[list[int]] = []
-    for k, ch in enumerate(reading.chars):
-        if groups and ch.isascii() and ch.isalnum() and reading.chars[groups[-1][-1]].isascii() \
-                and reading.chars[groups[-1][-1]].isalnum():
-            groups[-1].append(k)
-        else:
-            groups.append([k])
-    out = []
-    for g in groups:
-        x0, x1 = xs[g[0]] - half, xs[g[-1]] + half
-        under = [w for w in words if w.bbox[0] < x1 and w.bbox[2] > x0]
-        out.append(Word(
-            text="".join(reading.chars[k] for k in g), bbox=(round(x0, 1), y0, round(x1, 1), y1),
-            conf=round(min(reading.probs[k] for k in g), 4),
-            first_text="".join(w.text for w in under),
-            first_conf=min((w.conf for w in under), default=0.0)))
-    return out
 
 
 def _fold(ch: str) -> str:
@@ -357,18 +523,21 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     if engine is None:
         return lines, 0
     jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
+    whole: set[tuple[int, int, int]] = set()  # (line, start, end) of stretches read whole
     for li, line in enumerate(lines):
-        if _lost(line.words) and not _has_text(line.words):
-            continue  # ruling or a border read as Latin letters: nothing to read there
-        if _lost(line.words):  # read whole, see ``rebuild``
-            box = span_box(line, 0, len(line.words), image.shape)
-            if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
-                jobs.append((li, 0, len(line.words), box))
-            continue
-        for a, b in doubtful_spans(line.words, doubt=doubt):
-            box = span_box(line, a, b, image.shape)
-            if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
-                jobs.append((li, a, b, box))
+        for lo, hi in _stretches(line.words):
+            part = line.words[lo:hi]
+            if _lost(part):  # read whole, see ``rebuild_words``
+                if not _has_text(part):
+                    continue  # ruling or a border read as Latin letters: nothing to read there
+                spans = [(lo, hi)]
+                whole.add((li, lo, hi))
+            else:
+                spans = [(lo + a, lo + b) for a, b in doubtful_spans(part, doubt=doubt)]
+            for a, b in spans:
+                box = span_box(line, a, b, image.shape)
+                if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
+                    jobs.append((li, a, b, box))
     if len(jobs) > MAX_SPANS:  # the most doubtful first
         def worst(job):
             li, a, b, _ = job
@@ -380,17 +549,17 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     readings = engine.read(crops)
     out = list(lines)
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
-    rebuilt: set[int] = set()
     # right to left in each line, so the spans still to merge keep their word indices
     for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
-        if a == 0 and b == len(lines[li].words) and _lost(lines[li].words):
-            whole = rebuild(lines[li], reading, box[0])
-            if whole is not None:
-                out[li] = whole
-                rebuilt.add(li)
+        span = lines[li].words[a:b]
+        if (li, a, b) in whole:
+            anew = rebuild_words(span, reading, box[0])
+            if anew is not None:
+                words_of[li][a:b] = anew
                 continue
-        words_of[li][a:b] = merge(words_of[li][a:b], reading, doubt=doubt)
+        reading = within(reading, span, box[0])
+        words_of[li][a:b] = merge(words_of[li][a:b], reading, doubt=doubt, x_origin=box[0])
     for li, line in enumerate(lines):
-        if li not in rebuilt and words_of[li] != line.words:
+        if words_of[li] != line.words:
             out[li] = make_line(words_of[li], block=line.block)
     return out, len(jobs)

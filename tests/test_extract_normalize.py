@@ -29,6 +29,18 @@ D = dt.date
     ("２０２５年３月５日", D(2025, 3, 5)),  # full-width digits
     ("2025年3月", None),
     ("2025年2月30日", None),
+    # a seal's ink over the century of a year in words: 〇 read as 人, 二 as a blot
+    ("二人二五年七月二日", D(2025, 7, 2)),
+    ("”天〇二六年五月二十五日", D(2026, 5, 25)),
+    # ... or its 〇 lost altogether: 二 and a decade of this century
+    ("二二六年四月十二日", D(2026, 4, 12)),
+    ("二一九年十月一日", D(2019, 10, 1)),
+    ("一九九年十月一日", None),
+    ("二二六年四月", None),
+    # ... but a garbled decade or year digit is not guessed, nor a century with no month and day
+    ("三一六年五月二十五日", None),
+    ("天三二五年三月五日", None),
+    ("二人二五年七月", None),
     ("", None),
     ("无", None),
 ])
@@ -130,6 +142,12 @@ def test_money_amount_in_words_with_ocr_slips():
     # a garbled amount in words is not replaced by the next figure in the sentence
     assert parse_money("总投资人民币章亿撞什参佰参拾肆万峙什元整，其中研发成本11540万元") == 183_344_000
     assert parse_money("总投资人民币章亿撞鬼参佰参拾肆万峙什元整，其中研发成本11540万元") is None
+    assert parse_money("测试服务费人民币贰拾制万制什元整") == 288_000  # 捌 read as 制 (real scan)
+    # a stray mark before the first numeral is dropped: two numerals never stand together
+    assert parse_money("注册资本人民币人参什万元整") == 30_000_000
+    # but a numeral that cannot be read is not guessed
+    assert parse_money("测试服务费人民币僚拾伍万柒仟元整") is None
+    assert parse_money("人民币壹佰僚伍万元整") is None
 
 
 def test_implausible_years_are_not_dates():
@@ -167,3 +185,29 @@ def test_org_values_shed_quote_marks_and_regain_a_lost_bracket():
     assert org("“上海松江智算科技有限公司").value == "上海松江智算科技有限公司"
     assert org("上海上会会计师事务所(特殊普通合伙").value == "上海上会会计师事务所(特殊普通合伙)"
     assert org("未查询到相关信息") is None  # no legal suffix: not a name
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("溯港镇", "泖港镇"),  # 泖: neither recogniser knows it
+    ("港镇", "泖港镇"),
+    ("余山镇", "佘山镇"),
+    ("九亭镇", "九亭镇"),  # on the list: as it is
+    ("本镇", None),  # not a name
+    ("新X镇", None),  # 新桥镇 and 新浜镇 are both one character away: no guess
+    ("浦江镇", None),  # a town of another district, nothing like a Songjiang one
+])
+def test_street_names_are_mended_against_the_district_list(read, expected):
+    from extractors.values import mend_street
+
+    assert mend_street(read) == expected
+
+
+def test_a_mended_street_says_so_and_is_less_sure():
+    from extractors.values import address, street
+
+    got = street("街道(镇)溯港镇")
+    assert got.value == "泖港镇" and got.quality < 1.0 and "溯港镇" in got.note
+    got = address("上海市松江区港镇")
+    assert got.value == "上海市松江区泖港镇" and got.quality < 1.0
+    assert address("上海市松江区新浜镇").value == "上海市松江区新浜镇"
+    assert address("上海市闵行区溯港镇").value == "上海市闵行区溯港镇"  # only within 松江区

@@ -44,12 +44,87 @@ def test_unsure_second_reading_changes_nothing():
     assert merge(words, reading)[0].text == "里算"
 
 
-def test_characters_split_or_joined_differently_are_left_alone():
-    """由于和舞浆 against 由于舞弊: the counts differ, which word a character belongs to is a
-    guess, so the doubtful words stay as Tesseract read them."""
-    words = _words([("由于", 0.9), ("和舞浆", 0.4), ("或", 0.95)])
-    out = merge(words, _reading("由于舞弊或"))
-    assert [w.text for w in out] == ["由于", "和舞浆", "或"]
+def _placed_reading(text: str, prob: float = 0.99, *, x0: float = 100, char_w: float = 40) -> Reading:
+    """A reading of a crop whose left edge is at x0 on the page, one character every
+    ``char_w`` pixels, as the recogniser's time steps place them."""
+    return Reading(tuple(text), tuple(prob for _ in text),
+                   tuple(char_w * (i + 0.5) for i in range(len(text))))
+
+
+def test_doubtful_words_split_differently_give_way_to_a_sure_second_reading():
+    """由于和舞浆 against 由于舞弊 (an audit opinion under a seal): the counts differ, so which
+    word a character belongs to cannot be told; the doubtful word is replaced whole, a word
+    per character, boxed where the recogniser placed them, and remembers what it was."""
+    words = _words([("由于", 0.9), ("和舞浆", 0.4), ("或", 0.95)], x0=0)
+    out = merge(words, _placed_reading("由于舞弊或", x0=0), x_origin=0)
+    assert [w.text for w in out] == ["由于", "舞", "弊", "或"]
+    assert out[0] is words[0] or out[0].text == "由于"
+    assert out[1].first_text == "和舞浆" and out[1].first_conf == 0.4
+    assert out[1].bbox[1] == 100 and out[1].bbox[3] == 140  # the height of what it replaced
+    assert out[3].text == "或" and out[3].first_text is None
+
+
+def test_a_disagreement_that_touches_a_confident_word_changes_nothing():
+    """上海上易算 against 上海鼎算 where Tesseract was sure of 上易: nothing is regrouped."""
+    words = _words([("上海", 0.95), ("上易", 0.91), ("算", 0.5)], x0=0)
+    out = merge(words, _placed_reading("上海鼎算", x0=0), x_origin=0)
+    assert [w.text for w in out] == ["上海", "上易", "算"]
+
+
+def test_a_character_the_recogniser_cannot_read_is_not_dropped():
+    """泖 is not among PP-OCR's characters: it reads 上海市松江区港镇, with nothing where
+    Tesseract saw 溯 (its own misreading of 泖). The gap is a character it cannot read, so
+    Tesseract's word stays (and its low confidence with it)."""
+    words = _words([(c, 0.95) for c in "松江区"] + [("溯", 0.36)] + [(c, 0.95) for c in "港镇"], x0=0)
+    centres = [(w.bbox[0] + w.bbox[2]) / 2 for w in words]
+    reading = Reading(tuple("松江区港镇"), (0.99,) * 5, tuple(centres[:3] + centres[4:]))
+    out = merge(words, reading, x_origin=0)
+    assert "".join(w.text for w in out) == "松江区溯港镇"
+    assert out[3].conf == 0.36
+
+
+def test_strokes_read_in_a_letter_spaced_label_are_dropped():
+    """类　　型 on a licence photo: Tesseract reads specks in the blank as 二 二 (0.66, 0.36);
+    the second reader, sure of 类 and 型, sees nothing there."""
+    words = [Word(text="类", bbox=(562, 1205, 606, 1249), conf=0.995),
+             Word(text="二", bbox=(617, 1201, 658, 1260), conf=0.66),
+             Word(text="二", bbox=(657, 1201, 710, 1260), conf=0.36),
+             Word(text="型", bbox=(699, 1207, 743, 1250), conf=0.996)]
+    reading = Reading(("类", "型"), (0.99, 0.99), (84.0, 221.0))
+    out = merge(words, reading, x_origin=500)
+    assert [w.text for w in out] == ["类", "型"]
+
+
+def test_regrouping_needs_a_surer_second_reading_than_one_for_one():
+    words = _words([("由于", 0.9), ("和舞浆", 0.4), ("或", 0.95)], x0=0)
+    unsure = Reading(tuple("由于舞弊或"), (0.99, 0.99, 0.99, second_reader.REGROUP_SURE - 0.02, 0.99),
+                     tuple(40 * (i + 0.5) for i in range(5)))
+    assert [w.text for w in merge(words, unsure, x_origin=0)] == ["由于", "和舞浆", "或"]
+
+
+def test_a_character_tesseract_did_not_see_is_added_between_doubtful_words():
+    """二O二五年 read by Tesseract as 二二五年 (the 〇 lost): the doubtful words around the gap
+    take the second reading, 〇 included."""
+    words = _words([("二二", 0.55), ("五年", 0.6)], x0=0)
+    out = merge(words, _placed_reading("二〇二五年", x0=0), x_origin=0)
+    assert "".join(w.text for w in out) == "二〇二五年"
+
+
+def test_within_drops_what_the_margin_caught_of_the_next_character():
+    words = _words([("正常", 0.6), ("，", 0.5)], x0=200)  # ends at x = 200 + 80 + 10 + 40 = 330
+    reading = Reading(tuple("正常，无"), (0.99,) * 4, (40.0, 80.0, 130.0, 175.0))  # 无 at 180 + 175
+    kept = second_reader.within(reading, words, x_origin=180)
+    assert kept.text == "正常，"
+    assert second_reader.within(kept, words, x_origin=180) is kept
+
+
+def test_doubtful_spans_do_not_reach_across_a_wide_blank():
+    """A web address on the left and the date under a seal on the right, one Tesseract line:
+    two crops, not one that squeezes both into the recogniser's 48 pixels."""
+    left = _words([("www", 0.5), ("gov", 0.5)], x0=0)
+    right = _words([("二", 0.5), ("年", 0.5)], x0=1200)
+    spans = doubtful_spans([*left, *right])
+    assert spans == [(0, 2), (2, 4)]
 
 
 def test_agreement_raises_a_low_confidence_and_keeps_the_first():
@@ -169,3 +244,39 @@ def test_digits_and_letters_make_one_word_when_a_line_is_rebuilt():
     reading = Reading(tuple(text), tuple([0.98] * len(text)), tuple(20.0 + 40 * i for i in range(len(text))))
     out = rebuild(make_line(words), reading, x_origin=0)
     assert [w.text for w in out.words] == ["统", "一", "社", "会", "91310"]
+
+
+@pytest.mark.slow
+def test_a_lost_code_beside_the_large_title_is_read_on_its_own(engine):
+    """A licence's credit code sits at the height of its large title 营业执照, and Tesseract
+    puts both on one line, the code read as letters at confidence 0 (oiladRgyal). The
+    code is read apart from the title (a wide blank lies between them), so its crop is the
+    code's own and not 营业执照 squeezed together with it; the title stays as it was."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.docmaker import SERIF
+
+    code = "91310117MA4XQL2C4T"
+    im = Image.new("L", (2400, 300), 255)
+    draw = ImageDraw.Draw(im)
+    small, large = ImageFont.truetype(SERIF, 44), ImageFont.truetype(SERIF, 120)
+    draw.text((100, 110), code, font=small, fill=0)
+    code_box = draw.textbbox((100, 110), code, font=small)
+    draw.text((1200, 60), "营业执照", font=large, fill=0)
+    image = np.asarray(im)
+    junk = Word(text="oiladRgyal", bbox=code_box, conf=0.0)
+    title = [Word(text="营业", bbox=(1200, 70, 1440, 190), conf=0.96),
+             Word(text="执照", bbox=(1440, 70, 1680, 190), conf=0.93)]
+    line = make_line([junk, *title])
+    fixed, spans = second_reader.reread(image, [line])
+    assert spans == 1
+    assert [w.text for w in fixed[0].words] == [code, "营业", "执照"]
+    assert fixed[0].words[0].first_text == "oiladRgyal"
+    assert fixed[0].words[1] is title[0]
+
+
+def test_ruling_read_as_letters_across_the_page_is_not_read():
+    border = make_line([Word(text="ARIRRSNAAAAAANNANNNAONARAAAS", bbox=(100, 100, 3200, 140), conf=0.0)])
+    assert second_reader._has_text(border.words) is False
+    code = make_line([Word(text="oiladRgyal", bbox=(100, 100, 650, 148), conf=0.0)])
+    assert second_reader._has_text(code.words) is True

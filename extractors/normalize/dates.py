@@ -54,6 +54,7 @@ def _prep(text: str) -> str:
     s = re.sub(r"(?<=[\d年月])[\]\[|!lI](?=\d|\s*[月日])", "1", s)
     s = _CN_YEAR_RUN.sub(_cn_year_lookalikes, s)
     s = _CN_YEAR5.sub(_dedupe_year, s)
+    s = _CN_CENTURY.sub(_mend_century, s)
     return s
 
 
@@ -74,6 +75,27 @@ def _cn_year_lookalikes(m: re.Match) -> str:
     if real < 2:
         return run
     return run.translate(_LOOKALIKE)
+
+
+# a year in words whose century lost one of its two characters to a seal's ink or a stroke
+# (二人二五年, 口〇二五年): the decade and year are read, the century is that of every date
+# in words on current paperwork, 二〇
+_NUMERAL = "〇○零一二三四五六七八九"
+_CN_CENTURY = re.compile(
+    f"(?<![{_NUMERAL}])([^\\s\\d{_NUMERAL}][〇○零]|二[^\\s\\d{_NUMERAL}])([{_NUMERAL}]{{2}})"
+    f"(?=\\s*年\\s*[{_CN_NUM}]{{1,3}}\\s*月\\s*[{_CN_NUM}]{{1,3}}\\s*[日曰号])")
+
+
+# ... or lost its 〇 altogether (二二六年四月十二日: the thin ring under a seal's): three
+# numerals, 二 then a decade of this century, read as 二〇 and the two
+_CN_DATE_NO_ZERO = re.compile(
+    f"(?<![{_CN_NUM}{_ZERO_LIKE}])二([一二])([{_NUMERAL}])\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月"
+    f"\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号)")
+
+
+def _mend_century(m: re.Match) -> str:
+    """The century put back, one character for one (offsets keep)."""
+    return "二〇" + m.group(2)
 
 
 def _cn_small(s: str) -> int | None:
@@ -128,6 +150,12 @@ def find_dates(text: str | None) -> list[tuple[dt.date, int, int]]:
             continue
         y = int("".join(str(v) for v in year_digits))
         mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+        if mo and d and (dd := _make(y, mo, d)) and free(m.start(), m.end()):
+            found.append((dd, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in _CN_DATE_NO_ZERO.finditer(s):
+        y = 2000 + 10 * _CN_DIGIT[m.group(1)] + _CN_DIGIT[m.group(2)]
+        mo, d = _cn_small(m.group(3)), _cn_small(m.group(4))
         if mo and d and (dd := _make(y, mo, d)) and free(m.start(), m.end()):
             found.append((dd, m.start(), m.end()))
             taken.append((m.start(), m.end()))

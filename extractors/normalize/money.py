@@ -24,7 +24,9 @@ _UPPER_OCR = str.maketrans({"任": "仟", "仔": "仟", "忏": "仟", "伯": "�
                             "壶": "壹", "参": "叁", "叉": "叁", "贰": "贰", "武": "贰", "肄": "肆", "律": "肆",
                             "柴": "柒", "染": "柒", "栋": "柒", "拥": "捌", "扒": "捌", "玫": "玖", "抬": "拾",
                             "恰": "拾", "伍": "伍", "佐": "伍", "陡": "陆", "隆": "陆", "什": "仟",
-                            "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁", "件": "仟"})
+                            "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁", "件": "仟",
+                            "制": "捌", "别": "捌"})
+_UP_DIGITS = "壹贰叁肆伍陆柒捌玖"
 _UPPER_AMOUNT = re.compile(r"(人民币|大写)[:\s]*([\u4e00-\u9fff]{1,14}?)(万元|元|圆|亿元)")
 
 
@@ -32,6 +34,10 @@ def _fix_upper_ocr(s: str) -> str:
     """Repair misread numerals of an amount in words (人民币索任伍佰万元整 → 壹仟伍佰万元整)."""
     def fix(m: re.Match) -> str:
         run = m.group(2).translate(_UPPER_OCR)
+        if len(run) > 2 and run[0] not in _UPPER and run[1] in _UP_DIGITS:
+            # a stray mark first (人参什 for 叁仟): two numerals never stand together, so
+            # the mark is no numeral of its own and the amount starts after it
+            run = run[1:]
         if all(c in _UPPER for c in run):
             return m.group(1) + run + m.group(3)
         return m.group(0)
