@@ -295,5 +295,16 @@ def test_project_report_heading_whose_numbering_ocr_garbled():
     is there; a sentence that merely contains the words is not a heading."""
     lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "(/八)服务成效", "正文……"]
     assert run("project_report", [lines])["sections_present"].value == ["项目建设背景", "服务成效"]
+    lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "(/狼)服务成效", "正文……"]
+    assert run("project_report", [lines])["sections_present"].value == ["项目建设背景", "服务成效"]
     lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "通过提升服务成效"]
     assert run("project_report", [lines])["sections_present"].value == ["项目建设背景"]
+
+
+def test_project_report_heading_whose_numbering_stands_apart():
+    """一 read a cell's width left of 、项目建设背景 on a skewed scan: still the heading; a
+    cell that is more than numbering is not joined to the next."""
+    lines = ["项目情况报告", "申报单位：" + NAME, "一\t、项目建设背景", "二、建设主要内容"]
+    assert run("project_report", [lines], style="ocr")["sections_present"].value == ["项目建设背景", "建设主要内容"]
+    lines = ["项目情况报告", "申报单位：" + NAME, "附表一\t项目建设背景", "二、建设主要内容"]
+    assert run("project_report", [lines], style="ocr")["sections_present"].value == ["建设主要内容"]

@@ -211,3 +211,12 @@ def test_a_mended_street_says_so_and_is_less_sure():
     assert got.value == "上海市松江区泖港镇" and got.quality < 1.0
     assert address("上海市松江区新浜镇").value == "上海市松江区新浜镇"
     assert address("上海市闵行区溯港镇").value == "上海市闵行区溯港镇"  # only within 松江区
+
+
+@pytest.mark.parametrize("read", ["天职国际会计师事务所【特殊普通合伙)中国注册会计师:林涛",
+                                  "天职国际会计师事务所《特殊普通合伙)", "天职国际会计师事务所〈特殊普通合伙》"])
+def test_an_audit_firms_partnership_bracket_misread_is_kept(read):
+    """（特殊普通合伙） is part of the firm's registered name; scans give its bracket as 【 or 《."""
+    from extractors.values import org
+
+    assert org(read).value == "天职国际会计师事务所(特殊普通合伙)"

@@ -25,6 +25,10 @@ _NUMBERING = re.compile(
 _NUMBERING_NOISE = re.compile(r"[一二三四五六七八九十\d()（）、.．:：/\\|lI'\"“”‘’\s第部分章节-]+")
 
 
+# a bracketed numbering whatever the OCR made of its numeral: (/狼) for （八）
+_BRACKETED = re.compile(r"[(（][^)）]{1,3}[)）]\s*")
+
+
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
 
@@ -35,7 +39,12 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
     A heading is short: its text after the numbering is at most the wording plus
     ``slack`` characters; small wording changes pass through a fuzzy ratio.
     """
-    first_cell = row.chars.split(GAP)[0]
+    cells = row.chars.split(GAP)
+    first_cell = cells[0]
+    if len(cells) > 1 and _NUMBERING_NOISE.fullmatch(first_cell):
+        # the numbering set apart from its words: a skewed scan's 一 read a cell's width
+        # to the left of 、项目建设背景
+        first_cell += cells[1]
     head = strip_numbering(first_cell).rstrip(":：。")
     if not head:
         return False
@@ -46,8 +55,8 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
         if head.startswith(w) or w in head[: len(w) + 3]:
             return True
         at = head.find(w)
-        if 0 < at <= 6 and _NUMBERING_NOISE.fullmatch(head[:at]):
-            return True  # numbering the OCR garbled: (/八)服务成效, 八 、服务成效
+        if 0 < at <= 6 and (_NUMBERING_NOISE.fullmatch(head[:at]) or _BRACKETED.fullmatch(head[:at])):
+            return True  # numbering the OCR garbled: (/八)服务成效, 八 、服务成效, (/狼)服务成效
         if len(w) >= 4 and fuzz.ratio(head[: len(w)], w) >= min_ratio:
             return True
     return False
