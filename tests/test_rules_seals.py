@@ -113,3 +113,12 @@ def test_a_stranger_whose_best_reading_garbled_the_legal_form_is_still_a_company
     stranger.readings = ["上海青淮填代技术有孤公避", "土海青内十算技术在胃公司"]
     out = run(_seals(baseline(), "credit_report", [stranger]))
     assert ("SEAL_NAME_MISMATCH", "credit_report") in codes(out)
+
+
+def test_a_firm_named_by_several_seals_is_listed_once():
+    """An audit report with the firm's seal and its two CPAs' seals, all read as the firm's,
+    and no applicant seal: the message names the firm once."""
+    firm = "天职国际会计师事务所(特殊普通合伙)"
+    out = run(_seals(baseline(), "financial_audit", [seal("other", firm)] * 3))
+    assert codes(out) == [("SEAL_MISSING", "financial_audit")]
+    assert out.findings[0].message.count(firm) == 1

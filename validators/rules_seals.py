@@ -108,7 +108,9 @@ def seal_missing(ctx: RuleContext) -> list[Finding]:
         special = [(d, s) for d, s in seals if _is_applicant(ctx, s) and _special_purpose(ctx, s)]
         odd_shape = [(d, s) for d, s in seals if _is_applicant(ctx, s) and not _special_purpose(ctx, s)]
         unknown = [(d, s) for d, s in seals if s.owner == "unknown"]
-        others = [s.owner_name or s.text for _, s in seals if s.owner in ("other", "authority")]
+        # each body once: an audit firm's seal and its two CPAs' are all the firm's
+        others = list(dict.fromkeys(s.owner_name or s.text for _, s in seals
+                                    if s.owner in ("other", "authority")))
         expected = side("申请单位公章", who, source="identity")
         if special:
             d, s = special[0]
