@@ -308,3 +308,26 @@ def test_project_report_heading_whose_numbering_stands_apart():
     assert run("project_report", [lines], style="ocr")["sections_present"].value == ["项目建设背景", "建设主要内容"]
     lines = ["项目情况报告", "申报单位：" + NAME, "附表一\t项目建设背景", "二、建设主要内容"]
     assert run("project_report", [lines], style="ocr")["sections_present"].value == ["建设主要内容"]
+
+
+def test_project_name_under_a_title_read_twice():
+    """Tesseract (then the second reader) gave a piece of the large title again as a line
+    of its own, just under it: the project's name is the line after that."""
+    lines = ["项目情况报告", "况报告", "天枢智算模型通用大模型研发及松江应用示范项目", "申报单位：" + NAME]
+    assert run("project_report", [lines], style="ocr")["project_name"].value == \
+        "天枢智算模型通用大模型研发及松江应用示范项目"
+
+
+def test_project_name_under_a_title_with_junk_read_over_it():
+    """Junk Tesseract read on the title's own band (A告 over the large 项目情况报告) comes
+    after the title in reading order, and is not the project's name."""
+    from pipeline.models import Word
+    from pipeline.ocr import make_line
+
+    page = make_page(["项目情况报告", "九章Pro通用大模型研发及松江应用示范项目", "申报单位：" + NAME], style="ocr")
+    title = page.lines[0]
+    x0, y0, _, y1 = title.bbox
+    junk = Word(text="A告", bbox=(x0 + 100, (y0 + y1) / 2 + 2, x0 + 230, y1 - 2), conf=0.5)
+    page = page.model_copy(update={"lines": [title, make_line([junk]), *page.lines[1:]]})
+    doc = Document(file="x.pdf", pages=[1], doc_type="project_report", confidence=1.0)
+    assert extract_fields(doc, [page])["project_name"].value == "九章Pro通用大模型研发及松江应用示范项目"

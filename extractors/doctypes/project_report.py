@@ -30,7 +30,14 @@ def title_line(reader: DocReader) -> Found | None:
     rows = reader.rows[reader.pages[0].number][:8]
     for i, row in enumerate(rows[:-1]):
         if re.search(r"项目(情况)?报.{0,1}$", row.chars.strip()) or "项目情况报告" in row.chars:
-            nxt = rows[i + 1]
+            # a piece of the large title read again as a line of its own (况报告 or junk
+            # such as A告, over 项目情况报告) is not the line under it
+            title = row.chars.strip()
+            after = [r for r in rows[i + 1:] if not (r.chars.strip() and r.chars.strip() in title)
+                     and not row.bbox[1] <= (r.bbox[1] + r.bbox[3]) / 2 <= row.bbox[3]]
+            if not after:
+                break
+            nxt = after[0]
             text = nxt.chars.replace(GAP, " ").strip()
             if ":" not in text and len(text) >= 6 and has_cjk(text) and not find_dates(text):
                 return Found(Parsed(text, 0.85, note="取标题下一行"), [Span(nxt, 0, len(nxt.chars))])
