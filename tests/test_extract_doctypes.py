@@ -331,3 +331,14 @@ def test_project_name_under_a_title_with_junk_read_over_it():
     page = page.model_copy(update={"lines": [title, make_line([junk]), *page.lines[1:]]})
     doc = Document(file="x.pdf", pages=[1], doc_type="project_report", confidence=1.0)
     assert extract_fields(doc, [page])["project_name"].value == "九章Pro通用大模型研发及松江应用示范项目"
+
+
+def test_a_centre_referring_to_itself_is_not_its_name():
+    """经本中心评估 ("assessed by this centre") is how a recommendation letter talks; the
+    centre's name is the one it signs with, and without a signature there is none."""
+    body = ["推荐函", NAME + "研发的“数据安全加密存储系统”已在本中心完成适配部署。",
+            "经本中心评估，现推荐该产品申报，建议给予100万元一次性奖励档次支持。"]
+    rec = run("recommendation_letter", [[*body, "上海松江智算中心", "2026年9月23日"]], style="ocr")
+    assert rec["centre"].value == "上海松江智算中心"
+    rec = run("recommendation_letter", [[*body, "2026年9月23日"]], style="ocr")
+    assert "centre" not in rec or "本中心" not in rec["centre"].value

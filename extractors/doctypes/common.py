@@ -95,6 +95,10 @@ _ORG_IN_PROSE = re.compile(
 _LEAD_WORDS = re.compile(r"^.*(?:授予|审计了|委托|兹有|兹证明|证明|推荐|我们|经审核|现将|获得|单位|名称|^受|:|,|。)")
 
 
+# "this centre", "the said company", "your unit": a body referred to, not named
+_SELF_REFERENCE = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:(?<!日)本|该|贵|我|此)(?:单位|中心|公司|局|院|所|部门|机构)")
+
+
 def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), reverse: bool = False,
                  exclude: set[str] = frozenset(), rows: list[Row] | None = None) -> Found | None:
     """An organisation written in running text or alone on a row, by its legal suffix.
@@ -117,6 +121,8 @@ def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), 
                 parsed = org(name[offset:])
                 if parsed is None or parsed.value in exclude or fold(parsed.value) in exclude:
                     continue
+                if _SELF_REFERENCE.fullmatch(parsed.value):
+                    continue  # 经本中心评估, 该公司: a pronoun and a suffix, no one's name
                 a = start + m.start(1) + offset
                 return Found(Parsed(parsed.value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
             start += len(cell) + 1
