@@ -254,17 +254,12 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
 # --------------------------------------------------------------------------- merging
 
 
-def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
-    """The line as the second reader read it, when Tesseract made almost nothing of it
-    (``_lost``: a date in Chinese numerals under a seal) and the second reading is sure of
-    every character and says something else; None otherwise."""
-    words = rebuild_words(line.words, reading, x_origin)
-    return None if words is None else make_line(words, block=line.block)
-
-
 def rebuild_words(words: list[Word], reading: Reading, x_origin: float) -> list[Word] | None:
-    """``rebuild`` for a stretch of a line: whole stretches only (``_stretches``), so the
-    crop takes in no neighbour's ink that Tesseract's word boxes could not account for."""
+    """A stretch of a line as the second reader read it, when Tesseract made almost nothing
+    of it (``_lost``: a date in Chinese numerals under a seal) and the second reading is
+    sure of every character and says something else; None otherwise. Whole stretches only
+    (``_stretches``), so the crop takes in no neighbour's ink that Tesseract's word boxes
+    could not account for."""
     if not reading.chars or not _lost(words):
         return None
     if not _sure_of_all(reading) or not _covers(words, reading, x_origin):

@@ -9,7 +9,12 @@ import pytest
 from pipeline import ocr, second_reader
 from pipeline.models import Line, Word
 from pipeline.ocr import make_line
-from pipeline.second_reader import Reading, doubtful_spans, merge, rebuild
+from pipeline.second_reader import Reading, doubtful_spans, merge, rebuild_words
+
+
+def rebuild(line: Line, reading: Reading, x_origin: float) -> Line | None:
+    words = rebuild_words(line.words, reading, x_origin)
+    return None if words is None else make_line(words, block=line.block)
 
 
 def _words(spec: list[tuple[str, float]], *, x0: float = 100, char_w: float = 40) -> list[Word]:
