@@ -63,8 +63,11 @@ def reference_names(documents: list[Document], field: str = FIELD) -> dict[str, 
     names = [d.fields[field] for d in documents
              if field in d.fields and isinstance(d.fields[field].value, str)]
     spelled = {_key(f.value): f.value for f in names}
+    # a typed credit code is the document's own characters even when its check character
+    # fails (its confidence is lowered for that): an invalid code printed on the form is
+    # the one every scan shows, not whatever valid code a scan's repair arrived at
     typed = Counter(_key(f.value) for f in names
-                    if f.source == "text_layer" and f.confidence >= REFERENCE_MIN_CONF)
+                    if f.source == "text_layer" and (f.confidence >= REFERENCE_MIN_CONF or field == "uscc"))
     if typed:
         return {k: spelled[k] for k, _ in typed.most_common()}
     scanned = Counter(_key(f.value) for f in names)

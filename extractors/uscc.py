@@ -104,6 +104,17 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
     return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
 
 
+def speculative_repair(raw: str, fixed: str) -> bool:
+    """Whether repairing ``raw`` into ``fixed`` changed a character the format allows at its
+    position (beyond the forced replacements of O, I, brackets, letters among the leading
+    digits): such a repair is a guess among many candidates, not a correction."""
+    code = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    if len(code) != len(fixed):
+        return False  # a doubled glyph undone (collapse_doubles): forced replacements only
+    return any(a != b and a == a.upper() and _allowed(pos, a)
+               for pos, (a, b) in enumerate(zip(code, fixed)))
+
+
 def _alike(a: str, b: str) -> bool:
     a, b = a.upper(), b.upper()
     return a == b or b in CONFUSIONS.get(a, "") or a in CONFUSIONS.get(b, "") or (a, b) in _LOOKALIKE_PAIRS

@@ -13,7 +13,7 @@ from typing import Any
 
 from extractors.normalize import find_dates, fold, parse_date, parse_money, parse_param_count, unit_factor
 from extractors.normalize.text import has_cjk
-from extractors.uscc import find_uscc
+from extractors.uscc import find_uscc, speculative_repair
 from extractors.vocab import vocab
 
 
@@ -85,7 +85,13 @@ def uscc(text: str, *, labelled: bool = True) -> Parsed | None:
         return None
     r = next((r for r in reads if r.valid), reads[0])
     if r.valid:
-        return Parsed(r.value, 0.9 if r.raw.upper() != r.value else 1.0, r.note, r.raw)
+        if r.raw.upper() == r.value:
+            return Parsed(r.value, 1.0, r.note, r.raw)
+        # a repair that changed a character the format allows where it stood (J read as J,
+        # made 1) chose among a hundred candidates, one in 31 of which passes the check by
+        # chance: the code as printed may itself be wrong (a USCC_INVALID), so the rules do
+        # not decide on it; the submission's typed code settles it (extractors.consensus)
+        return Parsed(r.value, 0.6 if speculative_repair(r.raw, r.value) else 0.9, r.note, r.raw)
     # a code failing its check is far more often misread than miswritten when it was OCR'd:
     # below the rules' floor unless the OCR was very sure of every character
     return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw, ocr_factor=0.78)

@@ -232,3 +232,25 @@ def test_the_pipeline_reconciles_the_code_but_leaves_names_to_the_rules():
     out = reconcile_names(docs, PIPELINE_FIELDS)
     assert out[1].fields["applicant_name"].value == earlier
     assert out[1].fields["uscc"].value == good
+
+
+def test_an_invalid_code_printed_on_the_form_is_what_the_scans_show():
+    """The code as printed fails its check (a USCC_INVALID). A scan reads it with O for 0,
+    and the repair, free to change one more character, arrives at another code that passes
+    by chance (J made 1): that guess is not trusted, and the typed code, invalid as it is,
+    is what the scan is reconciled to."""
+    from extractors.values import uscc
+
+    printed = "91310117MAE1J7PJ0R"  # check character wrong
+    guessed = uscc("统一社会信用代码: 91310117MAE1J7PJOR")
+    assert guessed.value == "91310117MAE117PJDR" and guessed.quality < 0.7
+    forced = uscc("统一社会信用代码: 9131O117MA4XQL2C4T")  # O among the leading digits: forced
+    assert forced.value == "91310117MA4XQL2C4T" and forced.quality == 0.9
+    docs = [Document(file=f"{i}.pdf", pages=[1], doc_type=dt, confidence=1.0,
+                     fields={"uscc": Field(value=v, source=src, confidence=c, weakest_conf=w)})
+            for i, (dt, v, src, c, w) in enumerate([
+                ("application_form", printed, "text_layer", 0.7, None),  # lowered: check fails
+                ("business_license", guessed.value, "ocr", 0.49, 0.81),
+                ("credit_report", guessed.value, "ocr", 0.34, 0.57)])]
+    out = reconcile_names(docs)
+    assert [d.fields["uscc"].value for d in out] == [printed] * 3
