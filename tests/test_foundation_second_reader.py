@@ -285,3 +285,24 @@ def test_ruling_read_as_letters_across_the_page_is_not_read():
     assert second_reader._has_text(border.words) is False
     code = make_line([Word(text="oiladRgyal", bbox=(100, 100, 650, 148), conf=0.0)])
     assert second_reader._has_text(code.words) is True
+
+
+def test_a_second_reading_that_completes_a_date_is_taken():
+    """三O〇二入年三月一日 under an audit firm's seal (Tesseract 0.80-0.91 sure of 三 二 入, so
+    ``merge`` may not overrule it); the second reading 二O二六 makes the line a whole date."""
+    spec = [("三", 0.8), ("O", 0.46), ("〇", 0.0), ("二", 0.84), ("入", 0.91),
+            ("年", 0.96), ("三", 0.96), ("月", 0.96), ("一", 0.96), ("日", 0.49)]
+    words = _words(spec, x0=1400)
+    centres = [(w.bbox[0] + w.bbox[2]) / 2 - 1400 for w in words]
+    reading = Reading(tuple("二O二六"), (1.0, 0.65, 1.0, 1.0), (centres[0], centres[1], centres[3], centres[4]))
+    assert [w.text for w in merge(words[:5], reading, x_origin=1400)] == [w.text for w in words[:5]]
+    done = second_reader._date_completed(words, 0, 5, reading, 1400)
+    assert "".join(w.text for w in done) + "年三月一日" == "二O二六年三月一日"
+    assert done[0].first_text == "三"
+    # not when the line already holds a date, nor when the reading makes none, nor unsure
+    dated = _words([("2026年3月1日", 0.9), ("三", 0.5)], x0=1400)
+    assert second_reader._date_completed(dated, 1, 2, Reading(("二",), (0.99,), (centres[0],)), 1400) is None
+    other = Reading(tuple("二O二"), (1.0, 0.65, 1.0), (centres[0], centres[1], centres[3]))
+    assert second_reader._date_completed(words, 0, 5, other, 1400) is None
+    shaky = Reading(tuple("二O二六"), (1.0, 0.5, 1.0, 1.0), reading.xs)
+    assert second_reader._date_completed(words, 0, 5, shaky, 1400) is None
