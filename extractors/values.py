@@ -233,7 +233,7 @@ def street(text: str) -> Parsed | None:
             continue
         mended = mend_street(m.group(0))
         if mended:
-            return Parsed(mended, 0.75, note=f"街镇名“{m.group(0)}”按松江区街镇名录读作“{mended}”")
+            return Parsed(mended, 0.75, note=_mended_note(m.group(0), mended))
         if len(m.group(1)) >= 2:
             return Parsed(m.group(0), 0.8)
     return None
@@ -275,7 +275,11 @@ def _mend_place(s: str) -> tuple[str, str | None]:
     mended = mend_street(m.group(1))
     if not mended or mended == m.group(1):
         return s, None
-    return s[:m.start(1)] + mended + s[m.end(1):], f"街镇名“{m.group(1)}”按松江区街镇名录读作“{mended}”"
+    return s[:m.start(1)] + mended + s[m.end(1):], _mended_note(m.group(1), mended)
+
+
+def _mended_note(read: str, mended: str) -> str:
+    return f"街镇名“{read}”按松江区街镇名录读作“{mended}”"
 
 
 def address(text: str) -> Parsed | None:

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-9"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-10"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
@@ -505,32 +505,29 @@ def _sure_of_all(reading: Reading) -> bool:
             and min(reading.probs) >= WHOLE_FLOOR)
 
 
-# the shape of a whole date, 2026年3月1日 or 二〇二六年三月一日 (O for 〇 as both readers give it)
-_CN_NUM = "〇○零一二三四五六七八九十"
-_DATE_SHAPE = re.compile(
-    rf"(?:(?:19|20)\d{{2}}|[一二][〇○零Oo0][{_CN_NUM}Oo0]{{2}})\s*年\s*(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*月"
-    rf"\s*(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})\s*[日曰号]")
-
-
 def _date_completed(line_words: list[Word], a: int, b: int, reading: Reading,
                     x_origin: float) -> list[Word] | None:
     """Words a..b replaced by the second reading when that, and only that, makes the line
     hold a whole date (三O〇二入年三月一日 → 二O二六年三月一日: the year under a seal's ring,
-    misread by Tesseract with a confidence too high for ``merge`` to overrule). The shape
-    of a date is strong evidence that the second reader saw the characters right; the
-    reading must be ``DATE_FLOOR`` sure of each, and cover every word it replaces."""
+    misread by Tesseract with a confidence too high for ``merge`` to overrule). A date is
+    what the field extractors take for one (extractors.normalize.find_dates), and its shape
+    is strong evidence that the second reader saw the characters right; the reading must
+    be ``DATE_FLOOR`` sure of each, and cover every word it replaces."""
+    from extractors.normalize import find_dates
+
     span = line_words[a:b]
     if not reading.chars or min(reading.probs) < DATE_FLOOR or not _covers(span, reading, x_origin):
         return None
-    before = "".join(w.text for w in line_words)
-    if _DATE_SHAPE.search(before):
+    if find_dates("".join(w.text for w in line_words)):
         return None
     placed = _placed(reading, 0, len(reading.chars), span, line_words, x_origin)
     head = "".join(w.text for w in line_words[:a])
-    after = head + "".join(w.text for w in placed) + "".join(w.text for w in line_words[b:])
-    m = _DATE_SHAPE.search(after)
-    if m is None or m.end() <= len(head) or m.start() >= len(after) - sum(len(w.text) for w in line_words[b:]):
-        return None  # the date must take in the replaced words
+    middle = "".join(w.text for w in placed)
+    tail = "".join(w.text for w in line_words[b:])
+    # the date must take in the replaced words (offsets: find_dates keeps lengths)
+    if not any(end > len(head) and start < len(head) + len(middle)
+               for _, start, end in find_dates(head + middle + tail)):
+        return None
     return placed
 
 
