@@ -231,6 +231,16 @@ def _usual_height(words: list[Word]) -> float:
     return max(1.0, heights[len(heights) // 2])
 
 
+def _band(words: list[Word], tall: float) -> tuple[float, float]:
+    """The words' top and bottom, widened about their middle to at least ``tall``."""
+    y0 = min(w.bbox[1] for w in words)
+    y1 = max(w.bbox[3] for w in words)
+    if y1 - y0 < tall:
+        mid = (y0 + y1) / 2
+        y0, y1 = mid - tall / 2, mid + tall / 2
+    return y0, y1
+
+
 def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
     """The crop of words a..b of a line: the words' own height, at least the usual word
     height of their stretch of the line (a lone 一 is a few pixels high; the licence's
@@ -239,12 +249,7 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
     h, w = shape[:2]
     span = line.words[a:b]
     lo, hi = next(((lo, hi) for lo, hi in _stretches(line.words) if lo <= a < hi), (0, len(line.words)))
-    tall = _usual_height(line.words[lo:hi])
-    y0 = min(word.bbox[1] for word in span)
-    y1 = max(word.bbox[3] for word in span)
-    if y1 - y0 < tall:
-        mid = (y0 + y1) / 2
-        y0, y1 = mid - tall / 2, mid + tall / 2
+    y0, y1 = _band(span, _usual_height(line.words[lo:hi]))
     pad = (y1 - y0) * 0.3
     x0 = min(word.bbox[0] for word in span) - pad
     x1 = max(word.bbox[2] for word in span) + pad
@@ -422,13 +427,8 @@ def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Wo
     Tesseract splits them, one per run of letters and digits), boxed at the characters'
     positions (the CTC time steps) and at the height of the words they replace, at least
     the span's usual height (a lone 一 has a box a few pixels high)."""
-    heights = sorted(w.bbox[3] - w.bbox[1] for w in span)
-    tall = heights[len(heights) // 2]
-    y0 = min(w.bbox[1] for w in under)
-    y1 = max(w.bbox[3] for w in under)
-    if y1 - y0 < tall:
-        mid = (y0 + y1) / 2
-        y0, y1 = mid - tall / 2, mid + tall / 2
+    tall = _usual_height(span)
+    y0, y1 = _band(under, tall)
     xs = [x_origin + x for x in reading.xs]
     steps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
     half = (sorted(steps)[len(steps) // 2] if steps else tall) / 2

@@ -14,6 +14,7 @@ import unicodedata
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "o": 0, "О": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
 _CN_NUM = "〇○零一二三四五六七八九十两OoО"
+_NUMERAL = "〇○零一二三四五六七八九"  # the digits of a year in words
 
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS = [
@@ -71,7 +72,7 @@ def _cn_year_lookalikes(m: re.Match) -> str:
     in it, so that a code or an English word before 年 is never rewritten.
     """
     run = m.group(1)
-    real = sum(c in "〇○零一二三四五六七八九" for c in run)
+    real = sum(c in _NUMERAL for c in run)
     if real < 2:
         return run
     return run.translate(_LOOKALIKE)
@@ -80,7 +81,6 @@ def _cn_year_lookalikes(m: re.Match) -> str:
 # a year in words whose century lost one of its two characters to a seal's ink or a stroke
 # (二人二五年, 口〇二五年): the decade and year are read, the century is that of every date
 # in words on current paperwork, 二〇
-_NUMERAL = "〇○零一二三四五六七八九"
 _CN_CENTURY = re.compile(
     f"(?<![{_NUMERAL}])([^\\s\\d{_NUMERAL}][〇○零]|二[^\\s\\d{_NUMERAL}])([{_NUMERAL}]{{2}})"
     f"(?=\\s*年\\s*[{_CN_NUM}]{{1,3}}\\s*月\\s*[{_CN_NUM}]{{1,3}}\\s*[日曰号])")
