@@ -1,0 +1,129 @@
+"""The last look at a page's dates (pipeline.date_lines): which stretches are looked at,
+when the views' readings are taken, and the real recogniser on real pixels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from extractors.normalize import find_dates
+from pipeline import date_lines, ocr
+from pipeline.models import Seal, Word
+from pipeline.second_reader import Reading
+
+SEAL = Seal(page=1, bbox=(900, 0, 1500, 600), colour="grey")
+
+
+def _words(spec: list[tuple[str, float]], *, x0: float = 1000, y0: float = 100, h: float = 40) -> list[Word]:
+    out, x = [], x0
+    for text, conf in spec:
+        out.append(Word(text=text, bbox=(x, y0, x + 40 * len(text), y0 + h), conf=conf))
+        x += 40 * len(text) + 4
+    return out
+
+
+def _view(text: str, probs: float | list[float], kind: str, box=(980, 90, 1500, 150)):
+    probs = probs if isinstance(probs, list) else [probs] * len(text)
+    return Reading(tuple(text), tuple(probs), tuple(30.0 + 44 * i for i in range(len(text)))), box, kind
+
+
+WEAK_DATE = [("二O二六", 0.8), ("年", 0.93), ("八", 0.91), ("月", 1.0), ("二", 0.78), ("日", 1.0)]
+
+
+def test_a_weak_date_gives_way_to_a_date_two_views_agree_on():
+    words = _words(WEAK_DATE)
+    views = [_view("二〇二六年八月三日", 0.96, "clean:band"), _view("二〇二六年八月三日", 0.55, "clean:box"),
+             _view("二年三日", 0.5, "scanned:box")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    out = date_lines._replaced(words, *chosen)
+    assert find_dates("".join(w.text for w in out))[0][0] == dt.date(2026, 8, 3)
+    assert all(w.conf >= 0.96 for w in out)
+    assert any(w.first_text for w in out)  # what Tesseract read there is kept
+
+
+def test_one_view_or_two_kinds_alike_do_not_overrule_a_date():
+    words = _words(WEAK_DATE)
+    alone = [_view("二〇二六年八月三日", 0.99, "clean:band")]
+    assert date_lines._agreed(words, alone) is None
+    # the same kind of view, tight and widened, counts once
+    same_kind = [_view("二〇二六年八月三日", 0.99, "clean:band"), _view("二〇二六年八月三日", 0.97, "clean:band")]
+    assert date_lines._agreed(words, same_kind) is None
+
+
+def test_a_date_tesseract_was_sure_of_stays():
+    words = _words([("二O二六年八月二日", 0.97)])
+    views = [_view("二〇二六年八月三日", 0.96, "clean:box"), _view("二〇二六年八月三日", 0.95, "scanned:box")]
+    assert date_lines._agreed(words, views) is None
+
+
+def test_a_lost_date_is_taken_from_two_views_or_one_sure_one():
+    lost = _words([("Sea", 0.26), ("自", 0.0)])
+    two = [_view("二〇二六年九月十五日", 0.59, "clean:band"), _view("二〇二六年九月十五日", 0.90, "scanned:band")]
+    chosen = date_lines._agreed(lost, two)
+    assert chosen is not None
+    out = date_lines._replaced(lost, *chosen)
+    assert "".join(w.text for w in out) == "二〇二六年九月十五日"
+    assert date_lines._agreed(lost, two[:1]) is None  # one view, 0.59 sure: not enough
+    assert date_lines._agreed(lost, [_view("二〇二六年九月十五日", 0.93, "scanned:band")]) is not None
+
+
+def test_views_that_disagree_give_nothing():
+    lost = _words([("Pa", 0.1)])
+    views = [_view("二C二六年九月二三日", 0.59, "clean:band"), _view("二〇二六年九月二十三日", 0.71, "scanned:band")]
+    assert date_lines._agreed(lost, views) is None
+
+
+def test_only_stretches_under_a_seal_that_hold_or_lost_a_date_are_looked_at():
+    box = (980, 90, 1500, 150)
+    dated = _words([("2026年8月31", 0.99)])
+    assert date_lines._shapes(dated, box, [SEAL], 45) == ["box"]
+    assert date_lines._shapes(dated, box, [], 45) == []  # no seal over it: Tesseract's reading stands
+    assert date_lines._shapes(dated, (980, 60, 1500, 200), [SEAL], 45) == ["box", "band"]  # tall
+    marked = _words([("二〇二", 0.4), ("年", 0.9), ("刀", 0.5)])
+    assert date_lines._shapes(marked, box, [SEAL], 45) == ["box"]
+    prose = _words([("系统上线后每年节约人力成本约一百六十九万元，准确率达到百分之九十七", 0.9)])
+    assert date_lines._shapes(prose, box, [SEAL], 45) == []
+    lost = _words([("Sea", 0.26), ("自", 0.0)], h=170)
+    assert date_lines._shapes(lost, (980, 40, 1500, 330), [SEAL], 45) == ["band"]
+    ring = _words([("人", 0.1)], h=400)  # the whole seal read as one line: not a joined line of text
+    assert date_lines._shapes(ring, (980, 0, 1500, 560), [SEAL], 45) == []
+    two = _words([("2020年10月27日至2040年10月26日", 0.6)])
+    assert date_lines._shapes(two, box, [SEAL], 45) == []  # a period is left as read
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from pipeline.second_reader import recogniser
+
+    rec = recogniser()
+    assert rec is not None, "the PP-OCR model is not installed: run make setup"
+    return rec
+
+
+@pytest.mark.slow
+def test_a_date_misread_under_a_grey_ring_is_read_again_from_the_pixels(engine):
+    """A signing block with a grey seal's ring through its date. Tesseract's own reading of
+    the date is used when it is wrong (Tesseract 5.3 chi_sim reads 二@〇二六年八月驴日 here);
+    should a later model read it right, the test puts a misreading in itself (三 as 二 at
+    0.78, as on a grey copy in the bench corpus). The views of the pixels give 三 back."""
+    import cv2
+
+    from tests.docmaker import page_image
+
+    page = np.asarray(page_image(["评测报告", "上海人工智能实验室评测中心", "二〇二六年八月三日"],
+                                 size=(1600, 900), font_size=44).convert("L")).copy()
+    cv2.circle(page, (800, 600), 200, 150, 9)  # a grey ring through the date's 三
+    seal = Seal(page=1, bbox=(600, 400, 1000, 800), colour="grey")
+    lines = ocr.ocr_lines(page, lang="chi_sim", timeout=60, psm=6)
+    target = next(i for i, line in enumerate(lines) if "年" in line.text or "月" in line.text)
+    if [d for d, *_ in find_dates(lines[target].text)] == [dt.date(2026, 8, 3)]:
+        misread = Word(text="二〇二六年八月二日", bbox=lines[target].bbox, conf=0.78)
+        lines[target] = ocr.make_line([misread], block=lines[target].block)
+    fixed, crops = date_lines.recheck_dates(page, page, lines, [seal])
+    assert crops >= 2
+    assert find_dates("".join(w.text for w in fixed[target].words))[0][0] == dt.date(2026, 8, 3)
+    # lines without a date are the very same objects
+    assert all(fixed[i] is lines[i] for i in range(len(lines)) if i != target)
