@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-10"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-11"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
@@ -61,6 +61,8 @@ MAX_SPANS = 40  # per page: a page of noise must not cost minutes
 DOUBT = 0.80  # a Tesseract word under this confidence is re-read
 SURE = 0.90  # the second reader's own confidence needed to replace a word
 REGROUP_SURE = 0.96  # ... and to replace words by a different number of characters
+GUESS = 0.30  # a Tesseract word under this confidence is a guess (叁 read as 僚 at 0.0) ...
+FAIR = 0.80  # ... which a second reading this sure replaces one for one
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
@@ -283,7 +285,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     The two readings are aligned character by character (NFKC-folded, so ``，`` and ``,``
     agree). Equal characters confirm a word. A run of substituted characters of the same
     length replaces Tesseract's characters one for one, inside a doubtful word, where the
-    second reader gave each of them at least ``sure``; the word keeps its box.
+    second reader gave each of them at least ``sure`` (or ``FAIR`` where Tesseract's word
+    was a mere guess, under ``GUESS``); the word keeps its box.
 
     Where the readers disagree on the number of characters (鼎 read as 上易, a date's 〇
     not seen at all, 2022年2月24日 read as one 人), which of Tesseract's words a character
@@ -318,7 +321,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
         elif op == "replace" and i2 - i1 == j2 - j1:
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 wi, ci = owner[i]
-                if words[wi].conf < doubt and reading.probs[j] >= sure:
+                if words[wi].conf < doubt and (reading.probs[j] >= sure or
+                                               (words[wi].conf < GUESS and reading.probs[j] >= FAIR)):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
     out = []

@@ -49,6 +49,20 @@ def test_unsure_second_reading_changes_nothing():
     assert merge(words, reading)[0].text == "里算"
 
 
+def test_a_word_tesseract_only_guessed_takes_a_fair_second_reading():
+    """人民币僚拾伍万 with 僚 at 0.0 (a scan of 叁): a second reading 0.85 sure of 叁 is
+    better than Tesseract's guess; it is not better than a word Tesseract half believed."""
+    words = _words([("币", 0.91), ("僚", 0.0), ("拾", 0.13)])
+    reading = Reading(tuple("币叁拾"), (1.0, 0.85, 0.99), (0.0, 1.0, 2.0))
+    out = merge(words, reading)
+    assert [w.text for w in out] == ["币", "叁", "拾"]
+    assert out[1].first_text == "僚" and out[1].conf == 0.85
+    believed = _words([("币", 0.91), ("僚", 0.5), ("拾", 0.13)])
+    assert [w.text for w in merge(believed, reading)] == ["币", "僚", "拾"]
+    shaky = Reading(tuple("币叁拾"), (1.0, 0.7, 0.99), (0.0, 1.0, 2.0))
+    assert [w.text for w in merge(words, shaky)] == ["币", "僚", "拾"]
+
+
 def _placed_reading(text: str, prob: float = 0.99, *, x0: float = 100, char_w: float = 40) -> Reading:
     """A reading of a crop whose left edge is at x0 on the page, one character every
     ``char_w`` pixels, as the recogniser's time steps place them."""
