@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import date_lines, geometry, ocr, render, second_reader
+from pipeline import date_lines, geometry, ocr, render, seal_gaps, second_reader
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -28,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-18"
+READER_VERSION = "pages-19"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -161,8 +161,9 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
     page, upright, seals, clean = _orient(image, sf, page_no, settings)
     if page.lines and settings.second_reader:
         lines, spans = second_reader.reread(clean, page.lines)
+        lines, gaps = seal_gaps.reread_under_seals(clean, lines, seals)
         lines, crops = date_lines.recheck_dates(clean, upright, lines, seals)
-        if spans or crops:
+        if spans or gaps or crops:
             page = page.model_copy(update={"lines": lines})
     return page, upright, seals
 

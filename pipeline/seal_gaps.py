@@ -1,0 +1,92 @@
+"""Text that Tesseract dropped under a seal, read again at the height of its line.
+
+The applicant's name is printed where the company stamps its seal (申报单位（盖章）：上海…
+有限公司), and there Tesseract often keeps the start of the name, skips the characters the
+ring crosses, and makes one tall word of junk of the rest and the ring (上海 … un, the
+junk word 3.5 text heights tall). Cut at the blank it left, the line becomes two
+stretches, and a crop of the junk stretch is as tall as the seal: the second reader
+(pipeline.second_reader) reads ring there, not the name.
+
+Here such a stretch, Tesseract lost under a seal right after a stretch that ends in words
+it was sure of, is read together with those words, cropped at the height of the line's
+own text rather than the junk's. The reading is taken when it starts with the sure words
+(the crop is where it should be) and the recogniser is sure of all of it; the sure words
+and the lost stretch give way to it, a word per character.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+
+import numpy as np
+
+from pipeline.models import Line, Seal, Word
+from pipeline.ocr import make_line
+from pipeline.second_reader import (
+    CONTEXT_WORDS, SURE, _lost, _placed, _stretches, _sure_of_all, _usual_height, recogniser)
+
+log = logging.getLogger(__name__)
+
+NORMAL = 1.3  # a word no taller than this many text heights is of the line's own text
+
+
+def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) -> tuple[list[Line], int]:
+    """The page's lines with the text under seals read again where Tesseract dropped it;
+    and how many crops were read."""
+    engine = recogniser()
+    if engine is None or not lines or not seals:
+        return lines, 0
+    text_height = _usual_height([w for line in lines for w in line.words])
+    jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
+    for li, line in enumerate(lines):
+        stretches = _stretches(line.words)
+        for (_, end), (lo, hi) in zip(stretches, stretches[1:]):
+            box = _box_of(line, end, lo, hi, text_height, seals, clean.shape)
+            if box is not None:
+                jobs.append((li, end - CONTEXT_WORDS, hi, box))
+    if not jobs:
+        return lines, 0
+    readings = engine.read([clean[y0:y1, x0:x1] for *_, (x0, y0, x1, y1) in jobs])
+    words_of = {li: list(line.words) for li, line in enumerate(lines)}
+    for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
+        context = words_of[li][a:a + CONTEXT_WORDS]
+        sure = "".join(_fold(w.text) for w in context)
+        if not _sure_of_all(reading) or not "".join(_fold(c) for c in reading.chars).startswith(sure) \
+                or len(reading.chars) <= len(sure):
+            continue
+        words_of[li][a:b] = _placed(reading, 0, len(reading.chars), context, context, box[0])
+    out = list(lines)
+    for li, line in enumerate(lines):
+        if words_of[li] != line.words:
+            out[li] = make_line(words_of[li], block=line.block)
+            log.debug("under a seal: %r -> %r", line.text, out[li].text)
+    return out, len(jobs)
+
+
+def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: list[Seal],
+            shape: tuple[int, ...]) -> tuple[int, int, int, int] | None:
+    """The crop of the sure words ending at ``end`` and the stretch lo..hi after them, at
+    the line's text height; None unless that stretch is lost under a seal and those words
+    are sure and of the line's text."""
+    lost = line.words[lo:hi]
+    context = line.words[end - CONTEXT_WORDS:end] if end >= CONTEXT_WORDS else []
+    if not context or not _lost(lost) or any(w.conf < SURE for w in context):
+        return None
+    x0, x1 = lost[0].bbox[0], lost[-1].bbox[2]
+    if not any(x0 < s.bbox[2] and x1 > s.bbox[0] and lost[0].bbox[1] < s.bbox[3] and lost[0].bbox[3] > s.bbox[1]
+               for s in seals):
+        return None
+    own = [w for w in line.words if w.conf >= SURE and w.bbox[3] - w.bbox[1] <= NORMAL * text_height]
+    if not all(w in own for w in context):
+        return None
+    y0 = float(np.median([w.bbox[1] for w in own]))
+    y1 = float(np.median([w.bbox[3] for w in own]))
+    pad = (y1 - y0) * 0.3
+    h, w = shape[:2]
+    return (max(0, int(context[0].bbox[0] - pad)), max(0, int(y0 - pad * 0.6)),
+            min(w, int(np.ceil(x1 + pad))), min(h, int(np.ceil(y1 + pad * 0.6))))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
