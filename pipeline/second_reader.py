@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-11"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-12"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
@@ -428,8 +428,8 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
 def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Word],
             x_origin: float) -> list[Word]:
     """Characters j1..j2 of the second reading as words (one per Chinese character, as
-    Tesseract splits them, one per run of letters and digits), boxed at the characters'
-    positions (the CTC time steps) and at the height of the words they replace, at least
+    Tesseract splits them, one per figure: letters, digits, their points and commas),
+    boxed at the characters' positions (the CTC time steps) and at the height of the words they replace, at least
     the span's usual height (a lone 一 has a box a few pixels high)."""
     tall = _usual_height(span)
     y0, y1 = _band(under, tall)
@@ -438,9 +438,11 @@ def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Wo
     half = (sorted(steps)[len(steps) // 2] if steps else tall) / 2
     groups: list[list[int]] = []
     for k in range(j1, j2):
-        ch = reading.chars[k]
-        if groups and ch.isascii() and ch.isalnum() and reading.chars[groups[-1][-1]].isascii() \
-                and reading.chars[groups[-1][-1]].isalnum():
+        last = groups[-1][-1] if groups else None
+        # a figure stays one word, its separators too (2.883.211.55 as nine words parsed
+        # as 2), unless a blank wider than two characters parts it from the last one
+        if last is not None and _figure(reading.chars[k]) and _figure(reading.chars[last]) \
+                and xs[k] - xs[last] <= 4 * half:
             groups[-1].append(k)
         else:
             groups.append([k])
@@ -454,6 +456,11 @@ def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Wo
             first_text="".join(w.text for w in below),
             first_conf=min((w.conf for w in below), default=0.0)))
     return out
+
+
+def _figure(ch: str) -> bool:
+    """A character of a code or an amount: an ASCII letter or digit, or a point or comma."""
+    return ch.isascii() and (ch.isalnum() or ch in ".,")
 
 
 def within(reading: Reading, words: list[Word], x_origin: float) -> Reading:

@@ -63,6 +63,22 @@ def test_a_word_tesseract_only_guessed_takes_a_fair_second_reading():
     assert [w.text for w in merge(words, shaky)] == ["币", "僚", "拾"]
 
 
+def test_a_figure_rebuilt_from_the_second_reading_stays_one_word():
+    """2.883.211.55 (thousands read as points) as nine words parsed as the amount 2; one
+    word parses as 2,883,211.55. Two figures a column apart stay two words."""
+    from extractors.normalize import parse_money
+
+    text = "研发2.883.211.55"
+    reading = Reading(tuple(text), tuple(0.99 for _ in text), tuple(20.0 * i for i in range(len(text))))
+    under = _words([("研发", 0.9), ("2.8S2.211.05", 0.1)], char_w=20)
+    words = second_reader._placed(reading, 0, len(text), under, under, 100)
+    assert [w.text for w in words] == ["研", "发", "2.883.211.55"]
+    assert parse_money(words[-1].text) == 2883211.55
+    xs = tuple(20.0 * i for i in range(4)) + tuple(400.0 + 20 * i for i in range(4))
+    apart = Reading(tuple("1.552.51"), tuple(0.99 for _ in range(8)), xs)
+    assert [w.text for w in second_reader._placed(apart, 0, 8, under, under, 100)] == ["1.55", "2.51"]
+
+
 def _placed_reading(text: str, prob: float = 0.99, *, x0: float = 100, char_w: float = 40) -> Reading:
     """A reading of a crop whose left edge is at x0 on the page, one character every
     ``char_w`` pixels, as the recogniser's time steps place them."""
