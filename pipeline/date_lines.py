@@ -94,6 +94,12 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     return out, sum(len(views) for *_, views in jobs)
 
 
+def under_a_seal(box: tuple[float, float, float, float], seals: list[Seal]) -> bool:
+    """The box overlaps a detected seal's box."""
+    return any(box[0] < s.bbox[2] and box[2] > s.bbox[0] and box[1] < s.bbox[3] and box[3] > s.bbox[1]
+               for s in seals)
+
+
 def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal],
             text_height: float) -> list[str]:
     """Which views of a stretch to read (box, band), none for most. A stretch under a seal
@@ -103,8 +109,7 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
     read whole by the second reader already)."""
     from extractors.normalize import find_dates
 
-    if not any(box[0] < s.bbox[2] and box[2] > s.bbox[0] and box[1] < s.bbox[3] and box[3] > s.bbox[1]
-               for s in seals):
+    if not under_a_seal(box, seals):
         return []
     text = "".join(w.text for w in words)
     tall = box[3] - box[1] > TALL * text_height

@@ -21,6 +21,7 @@ import unicodedata
 
 import numpy as np
 
+from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal, Word
 from pipeline.ocr import make_line
 from pipeline.second_reader import (
@@ -74,8 +75,7 @@ def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: l
     if not context or not _lost(lost) or any(w.conf < SURE for w in context):
         return None
     x0, x1 = lost[0].bbox[0], lost[-1].bbox[2]
-    if not any(x0 < s.bbox[2] and x1 > s.bbox[0] and lost[0].bbox[1] < s.bbox[3] and lost[0].bbox[3] > s.bbox[1]
-               for s in seals):
+    if not under_a_seal((x0, lost[0].bbox[1], x1, lost[0].bbox[3]), seals):
         return None
     own = [w for w in line.words if w.conf >= SURE and w.bbox[3] - w.bbox[1] <= NORMAL * text_height]
     if not all(w in own for w in context):
