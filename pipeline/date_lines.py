@@ -31,17 +31,13 @@ Measured with this module instead (bench_extract --cases 20, cold cache): OCR fi
 
 from __future__ import annotations
 
-import logging
 import re
 
 import numpy as np
 
 from pipeline.models import Line, Seal, Word
-from pipeline.ocr import make_line
 from pipeline.second_reader import (
-    Reading, _lost, _placed, _stretches, _usual_height, recogniser, span_box)
-
-log = logging.getLogger(__name__)
+    Reading, _lost, _placed, _stretches, _usual_height, recogniser, relined, span_box)
 
 SURE = 0.90  # a view this sure of every character of its date needs no second view
 AGREE = 0.60  # ... and with a second view agreeing, this sure is enough
@@ -86,12 +82,7 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         chosen = _agreed(words, views)
         if chosen is not None:
             words_of[li][lo:hi] = _replaced(words, *chosen)
-    out = list(lines)
-    for li, line in enumerate(lines):
-        if words_of[li] != line.words:
-            out[li] = make_line(words_of[li], block=line.block)
-            log.debug("date re-read: %r -> %r", line.text, out[li].text)
-    return out, sum(len(views) for *_, views in jobs)
+    return relined(lines, words_of), sum(len(views) for *_, views in jobs)
 
 
 def under_a_seal(box: tuple[float, float, float, float], seals: list[Seal]) -> bool:

@@ -16,18 +16,13 @@ and the lost stretch give way to it, a word per character.
 
 from __future__ import annotations
 
-import logging
-import unicodedata
 
 import numpy as np
 
 from pipeline.date_lines import under_a_seal
-from pipeline.models import Line, Seal, Word
-from pipeline.ocr import make_line
+from pipeline.models import Line, Seal
 from pipeline.second_reader import (
-    CONTEXT_WORDS, SURE, _lost, _placed, _stretches, _sure_of_all, _usual_height, recogniser)
-
-log = logging.getLogger(__name__)
+    CONTEXT_WORDS, SURE, _fold, _lost, _placed, _stretches, _sure_of_all, _usual_height, recogniser, relined)
 
 NORMAL = 1.3  # a word no taller than this many text heights is of the line's own text
 
@@ -57,12 +52,7 @@ def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) 
                 or len(reading.chars) <= len(sure):
             continue
         words_of[li][a:b] = _placed(reading, 0, len(reading.chars), context, context, box[0])
-    out = list(lines)
-    for li, line in enumerate(lines):
-        if words_of[li] != line.words:
-            out[li] = make_line(words_of[li], block=line.block)
-            log.debug("under a seal: %r -> %r", line.text, out[li].text)
-    return out, len(jobs)
+    return relined(lines, words_of), len(jobs)
 
 
 def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: list[Seal],
@@ -86,7 +76,3 @@ def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: l
     h, w = shape[:2]
     return (max(0, int(context[0].bbox[0] - pad)), max(0, int(y0 - pad * 0.6)),
             min(w, int(np.ceil(x1 + pad))), min(h, int(np.ceil(y1 + pad * 0.6))))
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

@@ -580,7 +580,6 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         return lines, 0
     crops = [image[y0:y1, x0:x1] for _, _, _, (x0, y0, x1, y1) in jobs]
     readings = engine.read(crops)
-    out = list(lines)
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
     # right to left in each line, so the spans still to merge keep their word indices
     for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
@@ -595,7 +594,15 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         if [w.text for w in merged] == [w.text for w in words_of[li][a:b]]:
             merged = _date_completed(words_of[li], a, b, reading, box[0]) or merged
         words_of[li][a:b] = merged
+    return relined(lines, words_of), len(jobs)
+
+
+def relined(lines: list[Line], words_of: dict[int, list[Word]]) -> list[Line]:
+    """The lines with the words a later reading gave them; a line whose words did not
+    change comes back as the same object."""
+    out = list(lines)
     for li, line in enumerate(lines):
         if words_of[li] != line.words:
             out[li] = make_line(words_of[li], block=line.block)
-    return out, len(jobs)
+            log.debug("re-read: %r -> %r", line.text, out[li].text)
+    return out
