@@ -34,7 +34,7 @@ SURE_WORD = 0.9  # an OCR value whose weakest word is this sure is not second-gu
 MERGED_CONF = 0.8  # the merged value: the reference's spelling, but this page's evidence
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
@@ -43,7 +43,7 @@ def max_differences(name: str) -> int:
     return 1 if len(name) < 12 else 2
 
 
-def _differences(a: str, b: str) -> int | None:
+def name_differences(a: str, b: str) -> int | None:
     """Edits between two readings: substitutions, or one character more or less (a speck
     read as a character, a faint one lost); None when the lengths differ by more."""
     if abs(len(a) - len(b)) > 1:
@@ -62,15 +62,15 @@ def reference_names(documents: list[Document], field: str = FIELD) -> dict[str, 
     """
     names = [d.fields[field] for d in documents
              if field in d.fields and isinstance(d.fields[field].value, str)]
-    spelled = {_key(f.value): f.value for f in names}
+    spelled = {name_key(f.value): f.value for f in names}
     # a typed credit code is the document's own characters even when its check character
     # fails (its confidence is lowered for that): an invalid code printed on the form is
     # the one every scan shows, not whatever valid code a scan's repair arrived at
-    typed = Counter(_key(f.value) for f in names
+    typed = Counter(name_key(f.value) for f in names
                     if f.source == "text_layer" and (f.confidence >= REFERENCE_MIN_CONF or field == "uscc"))
     if typed:
         return {k: spelled[k] for k, _ in typed.most_common()}
-    scanned = Counter(_key(f.value) for f in names)
+    scanned = Counter(name_key(f.value) for f in names)
     return {k: spelled[k] for k, n in scanned.most_common() if n >= 2}
 
 
@@ -81,7 +81,7 @@ def _listed_names(documents: list[Document]) -> set[str]:
         for key in ("old_name", "new_name"):
             fld = d.fields.get(key)
             if fld is not None and isinstance(fld.value, str):
-                out.add(_key(fld.value))
+                out.add(name_key(fld.value))
     return out
 
 
@@ -111,7 +111,7 @@ def reconcile_names(documents: list[Document], fields: tuple[str, ...] = (FIELD,
     reference; ``fields`` chooses which of the two."""
     out = documents
     for field, distance, listed in (
-            (FIELD, _differences, _listed_names(documents)),
+            (FIELD, name_differences, _listed_names(documents)),
             ("uscc", _uscc_differences, set())):
         if field not in fields:
             continue
@@ -132,7 +132,7 @@ def reconcile_names(documents: list[Document], fields: tuple[str, ...] = (FIELD,
 def _merge(fld: Field, refs: dict[str, str], listed: set[str], distance) -> Field | None:
     if fld.source != "ocr" or not isinstance(fld.value, str):
         return None
-    read = _key(fld.value)
+    read = name_key(fld.value)
     if read in refs or read in listed:
         return None
     weakest = fld.weakest_conf if fld.weakest_conf is not None else fld.confidence

@@ -15,6 +15,7 @@ from pipeline.catalog import catalog
 from pipeline.errors import DataFileError
 from pipeline.models import DocType, Document, Field, Page
 
+from extractors.clearest_name import clearest_name
 from extractors.reader import DocReader
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def extract_fields(doc: Document, pages: list[Page], *, nlp: Any = None) -> dict
     try:
         reader = DocReader(doc_type, usable, nlp=nlp)
         reader.seals = list(doc.seals)  # when the caller attached them: seal text can name an issuer
-        fields = module.extract(reader)
+        fields = clearest_name(reader, module.extract(reader))
         if nlp is not None:
             from extractors.nlp import fill_from_entities
 

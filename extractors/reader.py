@@ -137,10 +137,10 @@ class DocReader:
         """The first row (or last, with ``reverse``) anywhere in the document whose text parses."""
         rows = list(self.all_rows())
         for row in (reversed(rows) if reverse else rows):
-            for cell_start, cell in _cells(row):
+            for at, cell in _cells(row):
                 parsed = parse(kind, cell)
                 if parsed is not None:
-                    return Found(parsed, [Span(row, cell_start, cell_start + len(cell))])
+                    return Found(parsed, [Span(row, at, at + len(cell))])
         return None
 
     def last_date(self) -> Found | None:

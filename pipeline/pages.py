@@ -9,7 +9,6 @@ again, and the cache survives restarts.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable

@@ -7,8 +7,8 @@ junk word 3.5 text heights tall). Cut at the blank it left, the line becomes two
 stretches, and a crop of the junk stretch is as tall as the seal: the second reader
 (pipeline.second_reader) reads ring there, not the name.
 
-Here such a stretch, Tesseract lost under a seal right after a stretch that ends in words
-it was sure of, is read together with those words, cropped at the height of the line's
+Here such a stretch, Tesseract lost under a seal right after words it was sure of (a
+stretch of its own after a blank, or the run-on tail of theirs), is read together with those words, cropped at the height of the line's
 own text rather than the junk's. The reading is taken when it starts with the sure words
 (the crop is where it should be) and the recogniser is sure of all of it; the sure words
 and the lost stretch give way to it, a word per character.
@@ -36,11 +36,11 @@ def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) 
     text_height = _usual_height([w for line in lines for w in line.words])
     jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
     for li, line in enumerate(lines):
-        stretches = _stretches(line.words)
-        for (_, end), (lo, hi) in zip(stretches, stretches[1:]):
+        for end, lo, hi in _after_sure_words(line):
             box = _box_of(line, end, lo, hi, text_height, seals, clean.shape)
             if box is not None:
                 jobs.append((li, end - CONTEXT_WORDS, hi, box))
+                break  # one a line: a second would overlap the first's crop
     if not jobs:
         return lines, 0
     readings = engine.read([clean[y0:y1, x0:x1] for *_, (x0, y0, x1, y1) in jobs])
@@ -53,6 +53,20 @@ def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) 
             continue
         words_of[li][a:b] = _placed(reading, 0, len(reading.chars), context, context, box[0])
     return relined(lines, words_of), len(jobs)
+
+
+def _after_sure_words(line: Line) -> list[tuple[int, int, int]]:
+    """Where a lost stretch may follow sure words, as (end of the sure words, start and end
+    of the stretch): each stretch after the one before it (a wide blank between them), and
+    the tail of a stretch after its last sure word (the junk run on with no blank, 上海格物
+    then 起 :能 于 和 IR 8 where 人工智能科技有限公司 lies under the ring)."""
+    stretches = _stretches(line.words)
+    out = [(end, lo, hi) for (_, end), (lo, hi) in zip(stretches, stretches[1:])]
+    for lo, hi in stretches:
+        last = max((k for k in range(lo, hi) if line.words[k].conf >= SURE), default=None)
+        if last is not None and lo + CONTEXT_WORDS <= last + 1 < hi:
+            out.append((last + 1, last + 1, hi))
+    return sorted(out)
 
 
 def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: list[Seal],

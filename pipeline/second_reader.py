@@ -50,10 +50,10 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-12"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-17"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
-BATCH_SPREAD = 1.5  # the widest crop of a batch is at most this many times the narrowest
+PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
 EDGE_FLOOR = 0.35  # an end character less likely than this is dropped (see Recogniser._decode)
 MAX_SPANS = 40  # per page: a page of noise must not cost minutes
@@ -70,6 +70,8 @@ DATE_FLOOR = 0.60  # a second reading that alone completes a date: each characte
 CONTEXT_WORDS = 2  # words of context each side of a doubtful run
 JOIN_GAP = 3  # doubtful words this few words apart are one span
 SPLIT_GAP = 2.5  # ... unless a blank wider than this many word heights lies between them
+INK_SHARE = 0.45  # a crop whose ink fills less of its height than this is narrowed to it (ink_band)
+RULE_ROW = 0.25  # ... to the rows with this share of the inkiest rows' ink
 COMPACT = 25  # word heights: a lost stretch of letters this short may be a code, not ruling
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -123,30 +125,32 @@ class Recogniser:
         self.input = self.session.get_inputs()[0].name
 
     def read(self, crops: list[np.ndarray]) -> list[Reading]:
-        """Grey or BGR crops of single text lines, in any order; batches of similar width."""
+        """Grey or BGR crops of single text lines, in any order.
+
+        Each crop is scaled to the model's height and padded to its own width, rounded up
+        to ``PAD_STEP`` (at least the model's usual 320), and only crops padded alike share
+        a batch. The model mixes the whole line (SVTR), so a crop padded to a batch
+        neighbour's width reads differently: a date under a seal was read, or not, by which
+        other crops of the page happened to be read with it."""
         out: list[Reading | None] = [None] * len(crops)
-        ratio = [crops[i].shape[1] / max(1, crops[i].shape[0]) for i in range(len(crops))]
-        order = sorted(range(len(crops)), key=lambda i: ratio[i])
-        batches: list[list[int]] = []
-        for i in order:  # a batch is padded to its widest crop: keep widths alike
-            if batches and len(batches[-1]) < BATCH and ratio[i] <= BATCH_SPREAD * max(1.0, ratio[batches[-1][0]]):
-                batches[-1].append(i)
-            else:
-                batches.append([i])
-        for idx in batches:
-            widths = [max(1, int(np.ceil(HEIGHT * crops[i].shape[1] / max(1, crops[i].shape[0]))))
-                      for i in idx]
-            batch_w = max(max(widths), 320)  # the model's usual minimum width
-            batch = np.zeros((len(idx), 3, HEIGHT, batch_w), np.float32)
-            for k, (i, w) in enumerate(zip(idx, widths)):
-                crop = crops[i]
-                if crop.ndim == 2:
-                    crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
-                resized = cv2.resize(crop, (w, HEIGHT)).astype(np.float32)
-                batch[k, :, :, :w] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-            probs = self.session.run(None, {self.input: batch})[0]
-            for k, (i, w) in enumerate(zip(idx, widths)):
-                out[i] = self._decode(probs[k], w, batch_w, crops[i].shape[1])
+        widths = [max(1, int(np.ceil(HEIGHT * c.shape[1] / max(1, c.shape[0])))) for c in crops]
+        padded = [max(320, -(-w // PAD_STEP) * PAD_STEP) for w in widths]
+        groups: dict[int, list[int]] = {}
+        for i, pw in enumerate(padded):
+            groups.setdefault(pw, []).append(i)
+        for batch_w, members in sorted(groups.items()):
+            for start in range(0, len(members), BATCH):
+                idx = members[start:start + BATCH]
+                batch = np.zeros((len(idx), 3, HEIGHT, batch_w), np.float32)
+                for k, i in enumerate(idx):
+                    crop = crops[i]
+                    if crop.ndim == 2:
+                        crop = cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+                    resized = cv2.resize(crop, (widths[i], HEIGHT)).astype(np.float32)
+                    batch[k, :, :, :widths[i]] = (resized.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+                probs = self.session.run(None, {self.input: batch})[0]
+                for k, i in enumerate(idx):
+                    out[i] = self._decode(probs[k], widths[i], batch_w, crops[i].shape[1])
         return [r if r is not None else Reading((), (), ()) for r in out]
 
     def _decode(self, probs: np.ndarray, width: int, batch_w: int, crop_w: int) -> Reading:
@@ -259,6 +263,43 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
             min(h, int(np.ceil(y1 + pad * 0.6))))
 
 
+def ink_band(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The crop narrowed, top and bottom, to its text when a table rule made Tesseract's box
+    far taller than the text (the 合计 figure boxed with the column's rule: 97 px for
+    digits 27 px high). The recogniser scales every crop to 48 px high; digits a sixth of
+    that are a time step wide or less, and repeated ones merge (226.71 read as 26.7).
+
+    A row of text holds ink across many columns; a rule beside the text, a pixel or three.
+    So the text is the rows holding at least a quarter of the ink of the inkiest rows
+    (``RULE_ROW``), after lines across most of the crop's width are taken out (a cell's
+    border). The box is kept as it is unless that text fills less than ``INK_SHARE`` of its
+    height: a ring's remains, a second line or specks leave it alone."""
+    x0, y0, x1, y1 = box
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0:
+        return box
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    if int(grey.max()) - int(grey.min()) < 64:
+        return box  # blank, or no contrast to tell ink by
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    h, w = ink.shape
+    ink &= ~cv2.morphologyEx(ink, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(w * 0.8)), 1)))
+    counts = ink.sum(axis=1) / 255
+    if not counts.any():
+        return box
+    level = max(3.0, RULE_ROW * float(np.percentile(counts[counts > 0], 90)))
+    rows = np.flatnonzero(counts >= level)
+    if len(rows) == 0:
+        return box
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    text = bottom - top
+    if text >= INK_SHARE * h:
+        return box
+    pad = int(round(text * 0.35))
+    return (x0, y0 + max(0, top - pad), x1, y0 + min(h, bottom + pad))
+
+
 # --------------------------------------------------------------------------- merging
 
 
@@ -363,7 +404,8 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
     some 6,600 characters and emits nothing for one it does not know (泖 of 泖港镇), so a
     gap in its reading where Tesseract saw ink is a character it cannot read, unless what
     Tesseract saw there is a stroke (``_STROKES``: the 二 it reads in the blank of a
-    letter-spaced label, 类 二 二 型)."""
+    letter-spaced label, 类 二 二 型), or a character the second reader placed beside it
+    lies over it too (a glyph Tesseract cut in two)."""
     regroup = REGROUP_SURE
     n = len(owner)
     at: list[list[int] | None] = [None] * (n + 1)  # boundary -> [lowest, highest] position
@@ -417,7 +459,10 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
         if j1 == j2 and not all(reading.probs[j] >= regroup for j in (j1 - 1, j1)
                                 if 0 <= j < len(reading.chars)):
             continue
-        xs = [x_origin + reading.xs[j] for j in range(j1, j2)]
+        # where the run is only dropped, the characters either side stand for it: Tesseract
+        # cut one glyph in two (28有日 for 28日, 有 a sliver of 日's left half at 0.16)
+        xs = [x_origin + reading.xs[j] for j in (range(j1, j2) if j2 > j1 else (j1 - 1, j1))
+              if 0 <= j < len(reading.chars)]
         if any(_CJK.search(w.text) and not _over(w, xs, 0.25) and not set(w.text) <= _STROKES
                for w in words[wa:wb]):
             continue
@@ -511,6 +556,10 @@ def _has_text(words: list[Word]) -> bool:
     return words[-1].bbox[2] - words[0].bbox[0] <= COMPACT * _usual_height(words)
 
 
+def _mean(reading: Reading) -> float:
+    return sum(reading.probs) / len(reading.probs) if reading.probs else 0.0
+
+
 def _sure_of_all(reading: Reading) -> bool:
     return (sum(reading.probs) / len(reading.probs) >= SURE
             and min(reading.probs) >= WHOLE_FLOOR)
@@ -568,9 +617,12 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
             else:
                 spans = [(lo + a, lo + b) for a, b in doubtful_spans(part, doubt=doubt)]
             for a, b in spans:
-                box = span_box(line, a, b, image.shape)
-                if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
-                    jobs.append((li, a, b, box))
+                tall = span_box(line, a, b, image.shape)
+                band = ink_band(image, tall)
+                # a lost stretch is read both ways: its text may lie anywhere in a ring's box
+                # (a date the band misses), or in the band (a name the ring's remains drown)
+                boxes = [tall, band] if (li, a, b) in whole and band != tall else [band]
+                jobs += [(li, a, b, box) for box in boxes if box[2] - box[0] >= 8 and box[3] - box[1] >= 8]
     if len(jobs) > MAX_SPANS:  # the most doubtful first
         def worst(job):
             li, a, b, _ = job
@@ -580,15 +632,19 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
         return lines, 0
     crops = [image[y0:y1, x0:x1] for _, _, _, (x0, y0, x1, y1) in jobs]
     readings = engine.read(crops)
+    views: dict[tuple[int, int, int], list[tuple[tuple[int, int, int, int], Reading]]] = {}
+    for (li, a, b, box), reading in zip(jobs, readings):
+        views.setdefault((li, a, b), []).append((box, reading))
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
     # right to left in each line, so the spans still to merge keep their word indices
-    for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
+    for (li, a, b), seen in sorted(views.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         span = lines[li].words[a:b]
         if (li, a, b) in whole:
-            anew = rebuild_words(span, reading, box[0])
+            anew = next((w for w in (rebuild_words(span, r, box[0]) for box, r in seen) if w is not None), None)
             if anew is not None:
                 words_of[li][a:b] = anew
                 continue
+        box, reading = max(seen, key=lambda view: _mean(view[1]))  # of two views, the surer
         reading = within(reading, span, box[0])
         merged = merge(words_of[li][a:b], reading, doubt=doubt, x_origin=box[0])
         if [w.text for w in merged] == [w.text for w in words_of[li][a:b]]:

@@ -342,3 +342,38 @@ def test_a_centre_referring_to_itself_is_not_its_name():
     assert rec["centre"].value == "上海松江智算中心"
     rec = run("recommendation_letter", [[*body, "2026年9月23日"]], style="ocr")
     assert "centre" not in rec or "本中心" not in rec["centre"].value
+
+
+def _audit_pages(misread: str, *, low: float):
+    income = ["利润表", "编制单位：" + misread + "\t2025年度\t单位：元", "项目\t行次\t本期金额\t上期金额",
+              "一、营业收入\t1\t12,345,678.90\t10,000,000.00"]
+    opinion = ["一、审计意见", "我们认为，后附的财务报表公允反映了贵公司的财务状况。", "二、形成审计意见的基础"]
+    return [make_page(AUDIT_HEAD + opinion + AUDIT_TAIL, number=1, style="ocr"),
+            make_page(income, number=2, style="ocr", low={"枝": low})]
+
+
+def _extract(pages, doc_type="financial_audit"):
+    doc = Document(file="x.pdf", pages=[p.number for p in pages], doc_type=doc_type, confidence=1.0)
+    return extract_fields(doc, pages)
+
+
+def test_an_unsure_name_takes_the_documents_clearest_reading():
+    """编制单位 on the statement page under a seal (科枝 for 科技, 0.19), the salutation on
+    page 1 read with every word sure: the name is the salutation's, with its page and box."""
+    misread = NAME.replace("技", "枝")
+    f = _extract(_audit_pages(misread, low=0.19))
+    name = f["applicant_name"]
+    assert name.value == NAME and name.page == 1
+    assert misread in name.note
+    # read sure where it was found, the name is what it says, whatever the rest shows
+    sure = _extract(_audit_pages(misread, low=0.95))["applicant_name"]
+    assert sure.value == misread and sure.page == 2
+
+
+def test_a_clearest_reading_too_far_from_the_unsure_name_is_not_taken():
+    """Another company on the page (the audit firm, a client) is not a reading of the name."""
+    other = "上海浦东数据服务有限公司"
+    pages = _audit_pages(other, low=0.19)
+    pages[1] = make_page(["利润表", "编制单位：" + other.replace("数", "枝") + "\t2025年度\t单位：元"],
+                         number=2, style="ocr", low={"枝": 0.19})
+    assert _extract(pages)["applicant_name"].page == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline import seal_gaps
+from pipeline import seal_gaps, second_reader
 from pipeline.models import Line, Seal, Word
 from pipeline.ocr import make_line
 
@@ -60,3 +60,24 @@ def test_nothing_is_read_without_a_seal_or_sure_words_before_the_gap(page):
     assert seal_gaps.reread_under_seals(image, lines, [far])[0] == lines
     unsure = [_line(xs, conf=0.6)]
     assert seal_gaps.reread_under_seals(image, unsure, [SEAL])[0] == unsure
+
+
+def _run_on(xs: list[float]) -> Line:
+    """As ``_line``, but the junk runs on from 上海 with no blank between (上海格物 起 :能 于
+    和 IR 8 on a project report): tall words Tesseract was unsure of, in the same stretch."""
+    words = [Word(text=TEXT[k], bbox=(xs[k], Y0 + 4, xs[k + 1], Y0 + 50), conf=0.97) for k in range(KEPT)]
+    junk = [Word(text=t, bbox=(xs[KEPT + 2 * i], Y0 - 40, xs[KEPT + 2 * i + 2], Y0 + 90), conf=c)
+            for i, (t, c) in enumerate([("起", 0.37), (":能", 0.38), ("于", 0.16), ("和", 0.0), ("IR", 0.0)])]
+    return make_line([*words, *junk])
+
+
+@pytest.mark.slow
+def test_junk_run_on_from_sure_words_under_a_seal_is_read_at_the_height_of_its_line(page):
+    image, xs = page
+    line = _run_on(xs)
+    assert len(second_reader._stretches(line.words)) == 1  # no blank to cut at
+    out, crops = seal_gaps.reread_under_seals(image, [line], [SEAL])
+    assert crops == 1 and out[0].text == TEXT[:KEPT + 10]
+    # sure words that end the line leave nothing to read
+    sure = make_line(line.words[:KEPT])
+    assert seal_gaps.reread_under_seals(image, [sure], [SEAL]) == ([sure], 0)

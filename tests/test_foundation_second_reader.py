@@ -118,6 +118,26 @@ def test_a_character_the_recogniser_cannot_read_is_not_dropped():
     assert out[3].conf == 0.36
 
 
+def test_a_sliver_of_a_glyph_tesseract_cut_off_is_dropped():
+    """2026年2月28日 on an audit report's signature page, read by Tesseract as 28 有 日: 有
+    (0.16) is the left half of 日, whose box is half a character wide. The second reader
+    reads 28日, its 日 over both boxes: the sliver goes, as no character of the line does."""
+    words = [Word(text="月", bbox=(1570, 903, 1607, 974), conf=0.9999),
+             Word(text="28", bbox=(1606, 911, 1642, 948), conf=1.0),
+             Word(text="有", bbox=(1641, 903, 1664, 974), conf=0.16),
+             Word(text="日", bbox=(1663, 907, 1686, 949), conf=0.9997)]
+    reading = Reading(tuple("月28日"), (0.99, 0.98, 0.99, 0.99), (40.0, 80.0, 100.0, 140.0))
+    out = merge(words, reading, x_origin=1530)
+    assert "".join(w.text for w in out) == "月28日"
+    # a character of its own width, with nothing of the second reading over it, stays
+    apart = [w.model_copy(update={"bbox": (w.bbox[0] + 60 * (i >= 2), *w.bbox[1:3], w.bbox[3])})
+             for i, w in enumerate(words)]
+    apart = [w.model_copy(update={"bbox": (w.bbox[0], w.bbox[1], w.bbox[2] + 60 * (i >= 2), w.bbox[3])})
+             for i, w in enumerate(apart)]
+    far = Reading(tuple("月28日"), (0.99, 0.98, 0.99, 0.99), (40.0, 80.0, 100.0, 260.0))
+    assert "有" in "".join(w.text for w in merge(apart, far, x_origin=1530))
+
+
 def test_strokes_read_in_a_letter_spaced_label_are_dropped():
     """类　　型 on a licence photo: Tesseract reads specks in the blank as 二 二 (0.66, 0.36);
     the second reader, sure of 类 and 型, sees nothing there."""
@@ -336,3 +356,64 @@ def test_a_second_reading_that_completes_a_date_is_taken():
     assert second_reader._date_completed(words, 0, 5, other, 1400) is None
     shaky = Reading(tuple("二O二六"), (1.0, 0.5, 1.0, 1.0), reading.xs)
     assert second_reader._date_completed(words, 0, 5, shaky, 1400) is None
+
+
+def _figure_in_a_ruled_cell(text: str = "226.71", *, font_size: int = 30) -> tuple[np.ndarray, tuple]:
+    """A figure with a table's vertical rule beside it, and the box Tesseract gave the two
+    together: as tall as the rule (the 合计 cell of an investment table)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.docmaker import SERIF
+
+    im = Image.new("L", (400, 260), 255)
+    draw = ImageDraw.Draw(im)
+    draw.text((60, 110), text, font=ImageFont.truetype(SERIF, font_size), fill=0)
+    draw.line((230, 40, 230, 220), fill=0, width=3)
+    return np.asarray(im), (40, 20, 260, 240)
+
+
+def test_ink_band_narrows_a_box_a_rule_made_tall_to_its_text():
+    image, box = _figure_in_a_ruled_cell()
+    x0, y0, x1, y1 = second_reader.ink_band(image, box)
+    assert (x0, x1) == (box[0], box[2])  # only top and bottom move
+    ink_rows = np.flatnonzero((image[:, 60:200] < 128).any(axis=1))
+    assert y0 <= ink_rows[0] and y1 >= ink_rows[-1] + 1  # all of the figure stays in
+    assert y1 - y0 < 0.5 * (box[3] - box[1])
+
+
+def test_ink_band_leaves_a_box_that_fits_its_text():
+    image = _line_image("上海鼎算信息技术有限公司")
+    box = (0, 0, image.shape[1], image.shape[0])
+    assert second_reader.ink_band(image, box) == box
+    assert second_reader.ink_band(np.full((60, 200), 255, np.uint8), (0, 0, 200, 60)) == (0, 0, 200, 60)
+
+
+@pytest.mark.slow
+def test_a_figure_in_a_ruled_cell_is_read_whole_from_its_band(engine):
+    """Scaled to the recogniser's 48 px with the rule's height, digits are a time step wide
+    and the repeated 2 of 226.71 merges; from the band ink_band finds, it reads whole."""
+    image, box = _figure_in_a_ruled_cell()
+    x0, y0, x1, y1 = second_reader.ink_band(image, box)
+    assert engine.read([image[y0:y1, x0:x1]])[0].text.replace(" ", "") == "226.71"
+
+
+@pytest.mark.slow
+def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
+    """The model mixes the whole padded line, so a crop padded to a wider neighbour's width
+    could read differently; each crop is padded to its own width."""
+    short = _line_image("2025年12月31日")
+    wider = _line_image("2025年12月31日至2026")  # a neighbour a third wider
+    alone = engine.read([short])[0]
+    together = engine.read([wider, short])[1]
+    assert together == alone
+
+
+@pytest.mark.slow
+def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
+    """The model mixes the whole padded line, so a crop padded to a wider neighbour's width
+    could read differently; each crop is padded to its own width."""
+    short = _line_image("2025年12月31日")
+    wide = _line_image("上海鼎算信息技术有限公司统一社会信用代码91310117MA1J3K5X2P")
+    alone = engine.read([short])[0]
+    together = engine.read([wide, short, short[:, : short.shape[1] * 3 // 4]])[1]
+    assert together == alone

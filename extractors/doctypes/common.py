@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from rapidfuzz import fuzz
 
@@ -106,12 +107,23 @@ def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), 
     Leading words such as 授予 / 审计了 are cut off; names in ``exclude`` are skipped.
     """
     rows = list(reader.all_rows()) if rows is None else rows
-    for row in (reversed(rows) if reverse else rows):
+    for found in org_mentions(reversed(rows) if reverse else rows, suffixes=suffixes):
+        value = found.parsed.value
+        if value not in exclude and fold(value) not in exclude:
+            return found
+    return None
+
+
+def org_mentions(rows: Iterable[Row], *, suffixes: tuple[str, ...] | None = None) -> Iterator[Found]:
+    """Every organisation named in the rows, in order, by its legal suffix (only those of
+    ``suffixes`` when given); leading words such as 授予 / 审计了 are cut off, 该公司 and the
+    like skipped."""
+    for row in rows:
         start = 0
         for cell in row.chars.split(GAP):
             for m in _ORG_IN_PROSE.finditer(cell):
                 name = m.group(1)
-                if not name.endswith(suffixes):
+                if suffixes and not name.endswith(suffixes):
                     continue
                 cut = _LEAD_WORDS.match(name)
                 if cut and len(name) - cut.end() >= 4:
@@ -119,14 +131,13 @@ def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), 
                 else:
                     offset = 0
                 parsed = org(name[offset:])
-                if parsed is None or parsed.value in exclude or fold(parsed.value) in exclude:
+                if parsed is None:
                     continue
                 if _SELF_REFERENCE.fullmatch(parsed.value):
                     continue  # 经本中心评估, 该公司: a pronoun and a suffix, no one's name
                 a = start + m.start(1) + offset
-                return Found(Parsed(parsed.value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
+                yield Found(Parsed(parsed.value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
             start += len(cell) + 1
-    return None
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
