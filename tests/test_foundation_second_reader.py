@@ -417,3 +417,19 @@ def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
     alone = engine.read([short])[0]
     together = engine.read([wide, short, short[:, : short.shape[1] * 3 // 4]])[1]
     assert together == alone
+
+
+def test_in_a_company_name_a_confident_misreading_gives_way_to_a_surer_one():
+    """Tesseract reads 芯 as 忆 at 0.89, as sure as of the characters it reads right: in a
+    company's name a second reading 0.99 sure of another character replaces it; elsewhere,
+    and where Tesseract was surer still, or for a digit, nothing changes."""
+    words = _words([("上", 0.96), ("海", 0.95), ("忆", 0.89), ("原", 0.93), ("动", 0.95)])
+    reading = _reading("上海芯原动", 0.995)
+    assert "".join(w.text for w in merge(words, reading, name=True)) == "上海芯原动"
+    assert "".join(w.text for w in merge(words, reading)) == "上海忆原动"
+    surer = _words([("上", 0.96), ("海", 0.95), ("忆", 0.985), ("原", 0.93), ("动", 0.95)])
+    assert "".join(w.text for w in merge(surer, reading, name=True)) == "上海忆原动"
+    unsure = _reading("上海芯原动", second_reader.NAME_SURE - 0.02)
+    assert "".join(w.text for w in merge(words, unsure, name=True)) == "上海忆原动"
+    digits = _words([("2025", 0.9)])
+    assert merge(digits, _reading("2026", 0.995), name=True)[0].text == "2025"
