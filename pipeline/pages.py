@@ -159,10 +159,17 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
                  settings: Settings) -> tuple[Page, np.ndarray, list[Seal]]:
     page, upright, seals, clean = _orient(image, sf, page_no, settings)
     if page.lines and settings.second_reader:
-        lines, spans = second_reader.reread(clean, page.lines)
-        lines, gaps = seal_gaps.reread_under_seals(clean, lines, seals)
-        lines, crops = date_lines.recheck_dates(clean, upright, lines, seals)
-        if spans or gaps or crops:
+        lines, read = page.lines, 0
+        for name, step in (("second reading", lambda ls: second_reader.reread(clean, ls)),
+                           ("seal gaps", lambda ls: seal_gaps.reread_under_seals(clean, ls, seals)),
+                           ("date lines", lambda ls: date_lines.recheck_dates(clean, upright, ls, seals))):
+            try:
+                lines, crops = step(lines)
+            except Exception:  # noqa: BLE001 - a later look failing leaves the reading it had
+                log.exception("%s#%d: %s failed; the page keeps the reading before it", sf.path, page_no, name)
+                continue
+            read += crops
+        if read:
             page = page.model_copy(update={"lines": lines})
     return page, upright, seals
 

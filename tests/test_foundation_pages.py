@@ -144,3 +144,27 @@ def test_a_timed_out_page_is_remembered_for_its_budget_only(tmp_path, data_dir):
     roomy = tight.model_copy(update={"ocr_timeout": 60.0})
     read_anew = read_page(sub, sub.files[0], 1, roomy)
     assert not read_anew.cached and read_anew.page.error is None and read_anew.page.lines
+
+
+@pytest.mark.slow
+def test_a_later_look_that_fails_leaves_the_page_its_reading(tmp_path, data_dir, monkeypatch):
+    """A defect in one of the looks after Tesseract (here the seal-gap step, made to raise)
+    costs that look only: the page keeps what was read before it, with no page error (an
+    empty second reading once made the whole page of a street review unreadable)."""
+    from pipeline import seal_gaps
+
+    def broken(*_args, **_kw):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(seal_gaps, "reread_under_seals", broken)
+    settings = Settings(data_dir=data_dir / "later-look-test", cache=False)
+    docmaker.page_image(docmaker.LICENSE).save(tmp_path / "scan.png")
+    _, pages = _read_all(tmp_path, settings)
+    page = pages[("scan.png", 1)].page
+    assert page.error is None and "统一社会信用代码" in page.text.replace(" ", "")
+
+
+def test_an_empty_second_reading_is_sure_of_nothing():
+    from pipeline.second_reader import Reading, _sure_of_all
+
+    assert not _sure_of_all(Reading((), (), ()))
