@@ -10,8 +10,9 @@ its lines and word boxes) and this module re-reads, per line, the stretch around
 Tesseract doubted:
 
 1. ``doubtful_spans``: runs of words with a confidence under the floor, with a little
-   context on each side;
-2. the spans are cropped from the cleaned page and recognised in batches of similar width;
+   context on each side; a stretch naming a company is read whole (see ``merge``);
+2. the spans are cropped from the cleaned page (narrowed to the text's rows where a table
+   rule made a box tall: ``ink_band``) and recognised, each crop padded to its own width;
 3. ``merge``: the two readings are aligned character by character; a doubtful word takes
    the second reading of its characters where the two differ one for one and the second
    reader is sure of them, and runs of doubtful words split or joined differently give
