@@ -23,26 +23,20 @@ def _word(w) -> str:
 
 
 def _crop(path: Path, sf, page_no: int, page, settings, box: list[int]) -> None:
-    """The box as the second reader sees it: the page rendered, turned and deskewed as it
-    was read, its seals faded (pipeline.pages._ocr_at)."""
+    """The box as the second reader sees it (the page turned and deskewed as it was read,
+    its seals faded: /tmp/crop.png) and as scanned (/tmp/crop-raw.png), each read."""
     import cv2
 
-    from pipeline import geometry, render
-    from pipeline.preprocess import clean_for_ocr
-    from pipeline.models import MediaType
-    from pipeline.pages import _detect_seals, _normalise_resolution
+    from pipeline.geometry import rotate_quarter
+    from pipeline.pages import page_raster, upright_views
     from pipeline.second_reader import recogniser
 
-    image = render.page_image(path, MediaType(sf.media_type), page_no, settings.dpi)
-    if sf.media_type != MediaType.pdf:
-        image = _normalise_resolution(image, render.image_dpi(path, page_no), settings.dpi)
-    upright = geometry.deskew(geometry.rotate_quarter(image, page.rotation), page.skew)
-    clean = clean_for_ocr(upright, _detect_seals(upright, page_no))
-    cv2.imwrite("/tmp/full.png", clean)
+    image = page_raster(path, sf, page_no, settings.dpi)
+    upright, _, clean = upright_views(rotate_quarter(image, page.rotation), page.skew, page_no)
     x0, y0, x1, y1 = box
+    engine = recogniser()
     for name, view in (("crop", clean), ("crop-raw", upright)):
         cv2.imwrite(f"/tmp/{name}.png", view[y0:y1, x0:x1])
-        engine = recogniser()
         if engine is not None:
             r = engine.read([view[y0:y1, x0:x1]])[0]
             print(f"{name}: " + " ".join(f"{c}:{p:.2f}@{x0 + x:.0f}" for c, p, x in zip(r.chars, r.probs, r.xs)))
@@ -61,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--find", help="only lines containing this text, with one line either side")
     ap.add_argument("--fields", metavar="DOC_TYPE", help="also extract this doc_type's fields")
     ap.add_argument("--crop", metavar="X0,Y0,X1,Y1",
-                    help="save this box of the first page's cleaned image (as OCR saw it) to "
-                         "/tmp/crop.png and print the second reader's reading of it")
+                    help="save this box of the first page as OCR saw it (/tmp/crop.png) and as "
+                         "scanned (/tmp/crop-raw.png), and print the second reader's reading of each")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 

@@ -22,7 +22,7 @@ import logging
 
 from pipeline.models import DocType, Field
 
-from extractors.consensus import SURE_WORD, max_differences, name_differences, name_key
+from extractors.consensus import SURE_WORD, max_differences, name_differences, name_key, weakest
 from extractors.reader import DocReader
 
 log = logging.getLogger(__name__)
@@ -39,18 +39,17 @@ def clearest_name(reader: DocReader, fields: dict[str, Field]) -> dict[str, Fiel
     fld = fields.get(FIELD)
     if fld is None or fld.source != "ocr" or not isinstance(fld.value, str) or reader.doc_type in SKIP:
         return fields
-    weakest = fld.weakest_conf if fld.weakest_conf is not None else fld.confidence
-    if weakest >= SURE_WORD:
+    if weakest(fld) >= SURE_WORD:
         return fields
     read = name_key(fld.value)
     better: dict[str, Field] = {}
     for found in org_mentions(reader.all_rows()):
-        other = reader.make(found)
-        key = name_key(other.value)
-        if key == read or other.source != "ocr" or (other.weakest_conf or 0.0) < SURE_WORD:
-            continue
+        key = name_key(found.parsed.value)
         n = name_differences(read, key)
-        if n is None or n > max_differences(key):
+        if key == read or n is None or n > max_differences(key):
+            continue
+        other = reader.make(found)
+        if other.source != "ocr" or weakest(other) < SURE_WORD:
             continue
         if key not in better or other.confidence > better[key].confidence:
             better[key] = other
@@ -60,5 +59,4 @@ def clearest_name(reader: DocReader, fields: dict[str, Field]) -> dict[str, Fiel
     note = "；".join(n for n in (
         fld.note, f"第{fld.page}页读作“{fld.value}”（识别不清），取本文件第{chosen.page}页清晰处的读法") if n)
     log.debug("%s: %s read as %s elsewhere", reader.doc_type.value, fld.value, chosen.value)
-    return {**fields, FIELD: chosen.model_copy(update={
-        "note": note})}
+    return {**fields, FIELD: chosen.model_copy(update={"note": note})}

@@ -38,6 +38,12 @@ def name_key(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
+def weakest(fld: Field) -> float:
+    """How sure the reading was of the value's least certain word (its confidence when
+    that is not known)."""
+    return fld.weakest_conf if fld.weakest_conf is not None else fld.confidence
+
+
 def max_differences(name: str) -> int:
     """One substitution in a short name, two from 12 characters on."""
     return 1 if len(name) < 12 else 2
@@ -135,8 +141,7 @@ def _merge(fld: Field, refs: dict[str, str], listed: set[str], distance) -> Fiel
     read = name_key(fld.value)
     if read in refs or read in listed:
         return None
-    weakest = fld.weakest_conf if fld.weakest_conf is not None else fld.confidence
-    if weakest >= SURE_WORD:
+    if weakest(fld) >= SURE_WORD:
         return None
     close = [r for r in refs if (n := distance(read, r)) is not None and 0 < n <= max_differences(r)]
     if len(close) != 1:

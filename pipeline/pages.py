@@ -127,7 +127,7 @@ def _read(path: Path, sf: SourceFile, page_no: int,
           settings: Settings) -> tuple[Page, np.ndarray, list[Seal] | None]:
     """The page's text, its upright image, and its seals when they were already found."""
     dpi = settings.dpi
-    image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
+    image = page_raster(path, sf, page_no, dpi)
     if sf.media_type == MediaType.pdf:
         layer = read_text_layer(path, page_no, dpi=dpi)
         if layer.usable:
@@ -136,10 +136,23 @@ def _read(path: Path, sf: SourceFile, page_no: int,
                         source=TextSource.text_layer, mean_conf=1.0, lines=layer.lines)
             return page, image, None
         log.debug("%s#%d: OCR instead of text layer (%s)", sf.path, page_no, layer.reason)
-    else:
-        image = _normalise_resolution(image, render.image_dpi(path, page_no), dpi)
-
     return _ocr_upright(image, sf, page_no, settings)
+
+
+def page_raster(path: Path, sf: SourceFile, page_no: int, dpi: int) -> np.ndarray:
+    """The page as pixels at ``dpi``: a PDF rendered at it, an image scaled to it."""
+    image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
+    if sf.media_type == MediaType.pdf:
+        return image
+    return _normalise_resolution(image, render.image_dpi(path, page_no), dpi)
+
+
+def upright_views(turned: np.ndarray, skew: float, page_no: int) -> tuple[np.ndarray, list[Seal], np.ndarray]:
+    """The page (already turned by its quarter turns) deskewed, as scanned; its seals; and
+    the same with the seals' ink faded (what OCR and the second reader see)."""
+    upright = geometry.deskew(turned, skew)
+    seals = _detect_seals(upright, page_no)
+    return upright, seals, clean_for_ocr(upright, seals)
 
 
 # A page read the right way up scores >= 0.8 mean word confidence with Tesseract chi_sim,
@@ -192,11 +205,9 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
 
 def _ocr_at(image: np.ndarray, rotation: int, sf: SourceFile, page_no: int,
             settings: Settings) -> tuple[Page, np.ndarray, list[Seal], np.ndarray]:
-    upright = geometry.rotate_quarter(image, rotation)
-    skew = geometry.estimate_skew(upright)
-    upright = geometry.deskew(upright, skew)
-    seals = _detect_seals(upright, page_no)
-    clean = clean_for_ocr(upright, seals)
+    turned = geometry.rotate_quarter(image, rotation)
+    skew = geometry.estimate_skew(turned)
+    upright, seals, clean = upright_views(turned, skew, page_no)
     lines = ocr.ocr_lines(clean, lang=settings.ocr_lang, timeout=settings.ocr_timeout,
                           dpi=settings.dpi, psm=settings.ocr_psm)
     h, w = upright.shape[:2]

@@ -8,14 +8,14 @@ stretches, and a crop of the junk stretch is as tall as the seal: the second rea
 (pipeline.second_reader) reads ring there, not the name.
 
 Here such a stretch, Tesseract lost under a seal right after words it was sure of (a
-stretch of its own after a blank, or the run-on tail of theirs), is read together with those words, cropped at the height of the line's
-own text rather than the junk's. The reading is taken when it starts with the sure words
-(the crop is where it should be) and the recogniser is sure of all of it; the sure words
-and the lost stretch give way to it, a word per character.
+stretch of its own after a blank, or the run-on tail of theirs), is read together with
+those words, cropped at the height of the line's own text rather than the junk's. The
+reading is taken when it starts with the sure words (the crop is where it should be) and
+the recogniser is sure of all of it; the sure words and the lost stretch give way to it,
+a word per character.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 
