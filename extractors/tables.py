@@ -90,7 +90,8 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
                                unit=None if explicit else unit)
             if yuan is None:
                 continue
-            compact = row.chars.replace(" ", "").replace(GAP, "")
+            # blanks and specks out: a speck between its characters (合 - 计) keeps the total a total
+            compact = re.sub(r"[\s\W_]", "", row.chars.replace(GAP, ""))
             if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals):
                 total = (yuan, Span(row, a, b), row.text)
                 in_table = False  # the total closes the table; what follows is signature and date

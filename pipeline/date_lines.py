@@ -8,7 +8,7 @@ there that the word-by-word second reading (pipeline.second_reader) cannot undo:
 - Tesseract joins the date to the seal's ring into one line twice as tall as text, and a
   crop of that line reads as ring.
 
-So a stretch of a line under a seal that holds a date, or should (年 or 月 and a numeral),
+So a stretch of a line under a seal that holds a date, or should (年, 月 or 日 and a numeral),
 or that Tesseract lost and that is tall enough to be a line joined to the ring, is read by
 the line recogniser from several views: the cleaned page and the page as scanned, each as
 the stretch's box and, when that box is much taller than the page's text, as its densest
@@ -46,8 +46,9 @@ TALL = 1.6  # a stretch's box taller than this many text heights holds more than
 BAND = 1.4  # the band read from such a box: this many text heights
 JOINED = 4.5  # text heights: a lost stretch taller than this is the seal itself, not a line joined to it
 MAX_CROPS = 16  # per page, dates first: a photo of noise must not cost seconds
-SHORT = 24  # characters: a stretch with 年 or 月 but no date is looked at only when this short
-_MARK = re.compile(r"[年月]")
+SHORT = 24  # characters: a stretch with 年, 月 or 日 but no date is looked at only when this short
+# 日 too: under a grey seal 2024年08月19日 was read 202 下 8 全 19 日, its 年 and 月 lost
+_MARK = re.compile(r"[年月日]")
 _NUMERAL = re.compile(r"[0-9〇○零一二三四五六七八九十OoQ]")
 
 
@@ -94,7 +95,7 @@ def under_a_seal(box: tuple[float, float, float, float], seals: list[Seal]) -> b
 def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal],
             text_height: float) -> list[str]:
     """Which views of a stretch to read (box, band), none for most. A stretch under a seal
-    with a date in it, or with 年 or 月 and a numeral but no date: the box and, when it is
+    with a date in it, or with 年, 月 or 日 and a numeral but no date: the box and, when it is
     tall, the band. A stretch under a seal that Tesseract lost, when it is tall enough to
     be a line of text joined to the ring: the band only (a lost stretch of text height is
     read whole by the second reader already)."""

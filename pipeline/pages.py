@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import date_lines, geometry, ocr, render, seal_gaps, second_reader
+from pipeline import date_lines, geometry, lost_lines, ocr, render, seal_gaps, second_reader
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -27,7 +27,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-19"
+READER_VERSION = "pages-24"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -175,7 +175,8 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
         lines, read = page.lines, 0
         for name, step in (("second reading", lambda ls: second_reader.reread(clean, ls)),
                            ("seal gaps", lambda ls: seal_gaps.reread_under_seals(clean, ls, seals)),
-                           ("date lines", lambda ls: date_lines.recheck_dates(clean, upright, ls, seals))):
+                           ("date lines", lambda ls: date_lines.recheck_dates(clean, upright, ls, seals)),
+                           ("lost lines", lambda ls: lost_lines.read_lost_lines(clean, ls))):
             try:
                 lines, crops = step(lines)
             except Exception:  # noqa: BLE001 - a later look failing leaves the reading it had

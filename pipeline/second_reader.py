@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-19"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-21"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 BATCH = 6
 PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)

@@ -70,7 +70,7 @@ def test_date_ocr_lookalikes(text, iso):
     assert parse_date(text).isoformat() == iso
 
 
-@pytest.mark.parametrize("text", ["二CO过从年四月十一日", "ABC0年一月二日", "编号C0G2年三月", "一口习下年二、月二二上昌"])
+@pytest.mark.parametrize("text", ["二CO过从年四月十一日", "ABC0年一月二日", "编号C0G2年三月", "一口习下年二、月二二上昌", "2026年8月311"])
 def test_date_lookalikes_not_guessed(text):
     assert find_dates(text) == []
 
@@ -104,11 +104,56 @@ def test_audit_report_date_after_signatures_when_firm_unreadable():
     assert "rd_expense" not in f or f["rd_expense"].value != 30_405_417.31
 
 
+def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
+    """Under a seal 9,955,559.52 was read as two short cells; the next figure on the row is
+    the prior period's (8,307,593.78, its leading 8 lost too) and must not be taken."""
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
+              "一、营业收入\t91,487,747.52\t80,116,203.40", "研发费用\t9.955.\t9.5\t307.593.78"]
+    f = run("financial_audit", [AUDIT, income])
+    assert f["revenue"].value == 91_487_747.52
+    assert "rd_expense" not in f
+
+
+@pytest.mark.parametrize("cells,value", [("31,708,375.\t44\t240,820.16", 31_708_375.44),
+                                         ("31,708,375. 44 240,820.16", 31_708_375.44),
+                                         ("31,708,375. 44于，全240,820.16", 31_708_375.44),
+                                         ("31,708,375.44于,全240,820.16", 31_708_375.44),
+                                         ("9.95史\t0 )3.78", None),
+                                         ("31,708,375.\t240,820.16", None)])
+def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
+              "研发费用\t" + cells]
+    f = run("financial_audit", [AUDIT, income])
+    assert (f["rd_expense"].value if "rd_expense" in f else None) == value
+
+
+@pytest.mark.parametrize("signed,trusted", [("2026年3月16日", True), ("二〇二六年三月十六日", True),
+                                            ("2036年3月16日", False), ("2024年3月16日", False)])
+def test_audit_report_dated_outside_the_months_after_its_year_is_doubted(signed, trusted):
+    """二〇二六 read as 二加三六 under a seal was mended to 2036 at 0.96: a report on 2025
+    signed in 2036 (or before the year ended) is a misreading until a reviewer says not."""
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
+              "一、营业收入\t91,487,747.52\t80,116,203.40"]
+    f = run("financial_audit", [AUDIT[:-1] + [signed], income])
+    assert f["fiscal_year"].value == 2025
+    assert (f["report_date"].confidence >= 0.5) is trusted
+    assert ("审计年度不符" in (f["report_date"].note or "")) is not trusted
+
+
 def test_investment_total_with_misread_separator():
     lines = ["项目投资明细表", "序号\t投资内容\t金额(元)\t印证材料", "1\t测试及验证费用\t520,700.00\t发票",
              "2\t研发人员薪酬\t329,300.00\t发票", "合计\t1.878,000.00"]
     f = run("investment_breakdown", [lines])
     assert f["stated_total"].value == 1_878_000.0
+
+
+@pytest.mark.parametrize("label", ["合 - 计", "合·计", "合_计"])
+def test_investment_total_label_with_a_speck_inside(label):
+    lines = ["项目投资明细表", "序号\t投资内容\t金额(元)\t印证材料", "1\t测试及验证费用\t520,700.00\t发票",
+             "2\t研发人员薪酬\t329,300.00\t发票", label + "\t850,000.00"]
+    f = run("investment_breakdown", [lines])
+    assert f["stated_total"].value == 850_000.0
+    assert [i["name"] for i in f["line_items"].value] == ["测试及验证费用", "研发人员薪酬"]
 
 
 # ------------------------------------------------------------------ names

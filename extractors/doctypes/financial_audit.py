@@ -107,6 +107,7 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
     spec = reader.specs.get(name)
     if spec is None:
         return None
+    unreadable = False
     for page in reader.pages:
         unit = None
         for row in reader.rows[page.number]:
@@ -117,19 +118,27 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             row = hit.span.row
             rest = row.chars[hit.span.end:]
             start = hit.span.end
-            for cell in re.split(f"[{GAP} ]", rest):
-                c = cell.strip(":")
-                if not c:
-                    continue
-                if _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
-                    v = parse_money(c.strip("()"), unit=unit)
-                    if v is not None:
-                        k = row.chars.find(cell, start)
-                        return Found(Parsed(v), [Span(row, k, k + len(cell))], hit)
-                if len(re.sub(r"\D", "", c)) >= 6:
-                    # the current period's figure is unreadable (a note reference is short):
-                    # the next one is the prior period's, never a substitute for it
+            cells = [cell for cell in re.split(f"[{GAP} ]", rest) if cell.strip(":")]
+            for n, cell in enumerate(cells):
+                k = row.chars.find(cell, start)
+                found = _figure(cell, unit)
+                cents = re.match(r"[.,]?\d{1,2}(?![\d.,])", cells[n + 1]) if n + 1 < len(cells) else None
+                if found is None and cents:
+                    # a figure whose cents a blank parted from it (31,708,375. and 44于，全)
+                    end = row.chars.find(cells[n + 1], k + len(cell)) + cents.end()
+                    joined = _figure(row.chars[k:end].replace(" ", "").replace(GAP, ""), unit)
+                    found = (joined[0], end - k) if joined else None
+                if found is not None:
+                    return Found(Parsed(found[0]), [Span(row, k, k + found[1])], hit)
+                start = k + len(cell)
+                if len(re.sub(r"\D", "", cell)) >= 3:
+                    # the current period's figure is unreadable (a note reference has one or
+                    # two digits; under a seal 9,955,559.52 was read as 9.955. and 9.5): the
+                    # next one is the prior period's, never a substitute for it
+                    unreadable = True
                     break
+    if unreadable:
+        return None  # nor is the unreadable figure's first piece (9.955. as 9.96 yuan)
     # no statement row with a figure: a labelled value (研发费用：123万元), never a word of prose
     for page in reader.pages:
         for hit in reader.hits[page.number]:
@@ -139,6 +148,26 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             if found is not None:
                 return found
     return None
+
+
+def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
+    """The amount a statement cell holds, or starts with when OCR junk follows it
+    (31,708,375.44于,全), and how many characters it takes; None for a note reference or
+    an unreadable figure. A figure with junk after it counts only in full, grouped and
+    with its cents: 9.95史 is what is left of 9,955,559.52, not 9.95 yuan."""
+    lead = re.match(r":*(\(?-?[\d,.]*\d[\d,.]*\)?)", cell)
+    if lead is None:
+        return None
+    c = lead.group(1)
+    if lead.end() < len(cell) and not _GROUPED.match(c):
+        return None
+    if _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
+        v = parse_money(c.strip("()"), unit=unit)
+        return (v, lead.end()) if v is not None else None
+    return None
+
+
+_GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
 
 
 def report_date(reader: DocReader, firm: Found | None) -> Found | None:
@@ -196,5 +225,21 @@ def extract(reader: DocReader) -> dict[str, Field]:
         out["opinion"] = op
     for name in ("revenue", "rd_expense"):
         put(out, reader, name, statement_amount(reader, name))
-    put(out, reader, "report_date", report_date(reader, firm) or reader.labelled("report_date"))
+    signed = report_date(reader, firm) or reader.labelled("report_date")
+    if signed is not None and fy is not None and not _signed_after(fy.value, signed.parsed.value):
+        put(out, reader, "report_date", signed, quality=OFF_YEAR, note="报告日期与审计年度不符，疑为识别错误")
+    else:
+        put(out, reader, "report_date", signed)
     return out
+
+
+# An audit report is signed in the months after the year it audits; a report date in
+# another year is more likely a misreading (二〇二六 read 二加三六 under a seal, mended to
+# 2036) than a fact, and its confidence drops below the rules' floor so that they ask
+# rather than decide. The year audited was read on the same pages, usually in clear print.
+SIGNED_WITHIN = 2  # years after the audited year
+OFF_YEAR = 0.4
+
+
+def _signed_after(year: int, iso: str) -> bool:
+    return year < int(iso[:4]) <= year + SIGNED_WITHIN

@@ -18,8 +18,9 @@ _NUMERAL = "〇○零一二三四五六七八九"  # the digits of a year in wor
 
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS = [
-    # 2025年3月5日 (日 may be read as 曰 or missing at a line end)
-    re.compile(_Y + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|曰|号)?"),
+    # 2025年3月5日 (日 may be read as 曰 or missing at a line end); a day of three digits
+    # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st)
+    re.compile(_Y + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*(?:日|曰|号)?"),
     # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
     re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),
     # 20250305
