@@ -114,11 +114,15 @@ def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
     assert "rd_expense" not in f
 
 
-@pytest.mark.parametrize("cells,value", [("31,708,375.\t44\t240,820.16", 31_708_375.44),
+@pytest.mark.parametrize("cells,value", [("31,708,375.\t44\t240,820.16", None),  # a wide blank: two columns
                                          ("31,708,375. 44 240,820.16", 31_708_375.44),
                                          ("31,708,375. 44于，全240,820.16", 31_708_375.44),
                                          ("31,708,375.44于,全240,820.16", 31_708_375.44),
                                          ("9.95史\t0 )3.78", None),
+                                         ("28,814, 33 0.69\t26,745,067.73", 28_814_330.69),
+                                         ("28,814,33 0.69\t26,745,067.73", 28_814_330.69),
+                                         ("28,814, 33\t26,745,067.73", None),
+                                         ("31,708,375. 240,820.16", None),
                                          ("31,708,375.\t240,820.16", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",

@@ -20,7 +20,8 @@ from extractors.vocab import vocab
 
 _OPINION_HEAD = re.compile(r"^(审计意见|保留意见|无保留意见|标准无保留意见|否定意见|无法表示意见|带强调事项段的无保留意见)")
 _NEXT_HEAD = re.compile(r"^(形成|强调事项|其他信息|关键审计事项|管理层|治理层|注册会计师|二、|三、)")
-_AMOUNT = re.compile(r"^\(?-?[\d,]*\d(?:\.\d+)?\)?$|^\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}$")
+# commas only between groups of three (28,814,33 is half of 28,814,330.69, not 2,881,433)
+_AMOUNT = re.compile(r"^\(?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$|^\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}$")
 _FY = [re.compile(r"((?:19|20)\d{2})\s*年度"), re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
        re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*-\s*12\s*月")]
 
@@ -116,27 +117,13 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             if hit.key != name:
                 continue
             row = hit.span.row
-            rest = row.chars[hit.span.end:]
-            start = hit.span.end
-            cells = [cell for cell in re.split(f"[{GAP} ]", rest) if cell.strip(":")]
-            for n, cell in enumerate(cells):
-                k = row.chars.find(cell, start)
-                found = _figure(cell, unit)
-                cents = re.match(r"[.,]?\d{1,2}(?![\d.,])", cells[n + 1]) if n + 1 < len(cells) else None
-                if found is None and cents:
-                    # a figure whose cents a blank parted from it (31,708,375. and 44于，全)
-                    end = row.chars.find(cells[n + 1], k + len(cell)) + cents.end()
-                    joined = _figure(row.chars[k:end].replace(" ", "").replace(GAP, ""), unit)
-                    found = (joined[0], end - k) if joined else None
-                if found is not None:
-                    return Found(Parsed(found[0]), [Span(row, k, k + found[1])], hit)
-                start = k + len(cell)
-                if len(re.sub(r"\D", "", cell)) >= 3:
-                    # the current period's figure is unreadable (a note reference has one or
-                    # two digits; under a seal 9,955,559.52 was read as 9.955. and 9.5): the
-                    # next one is the prior period's, never a substitute for it
-                    unreadable = True
-                    break
+            found, bad = _first_figure(row, hit.span.end, unit)
+            if found is not None:
+                return Found(Parsed(found[0]), [Span(row, found[1], found[2])], hit)
+            # the current period's figure unreadable (a note reference has one or two
+            # digits; under a seal 9,955,559.52 was read as 9.955. and 9.5): the next one
+            # on the row is the prior period's, never a substitute for it
+            unreadable = unreadable or bad
     if unreadable:
         return None  # nor is the unreadable figure's first piece (9.955. as 9.96 yuan)
     # no statement row with a figure: a labelled value (研发费用：123万元), never a word of prose
@@ -147,6 +134,50 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             found = reader.read_at(hit, "money", reader.rows[page.number])
             if found is not None:
                 return found
+    return None
+
+
+def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, int] | None, bool]:
+    """The first amount of a statement row after ``start`` with where it lies, or None and
+    whether a figure was there that could not be read. Pieces parted by a narrow blank
+    (31,708,375. and 44; 28,814, and 33 and 0.69) are read together when together they
+    make a whole grouped figure with a point before its cents (28,814,33 is no figure);
+    a wide blank parts columns, never a figure."""
+    at = start
+    for column in row.chars[start:].split(GAP):
+        pieces = [p for p in column.split(" ") if p.strip(":")]
+        for n, piece in enumerate(pieces):
+            k = row.chars.find(piece, at)
+            at = k + len(piece)
+            joined = _joined(row, pieces, n, k, at, unit)
+            if joined is not None:
+                return joined, False
+            figure = _figure(piece, unit)
+            if figure is not None:
+                return (figure[0], k, k + figure[1]), False
+            if len(re.sub(r"\D", "", piece)) >= 3:
+                return None, True
+        at += 1  # the GAP
+    return None, False
+
+
+def _joined(row, pieces: list[str], n: int, k: int, end: int, unit: int | None):
+    """Piece n read together with the short pieces of digits after it, when together they
+    make a whole figure: (value, start, end), or None."""
+    text = pieces[n]
+    if not re.match(r"[\d,.]", text):
+        return None
+    for more in pieces[n + 1:n + 3]:
+        digits = re.match(r"[\d.,]{1,4}(?![\d.,])", more)  # a short piece: never a figure of its own
+        if digits is None:
+            return None
+        text += digits.group(0)
+        end = row.chars.find(more, end) + digits.end()
+        if _WHOLE.match(text):
+            v = parse_money(text, unit=unit)
+            return (v, k, end) if v is not None else None
+        if digits.end() < len(more):
+            return None
     return None
 
 
@@ -168,6 +199,7 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
 
 
 _GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
+_WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")  # pieces read together: a point before the cents
 
 
 def report_date(reader: DocReader, firm: Found | None) -> Found | None:
