@@ -122,10 +122,10 @@ def flatten_light(gray: np.ndarray) -> np.ndarray:
     review photographed at 200 dpi: 117 lines of junk at mean confidence 0.07 in 19 s;
     flattened, its 10 real lines at 0.85 in 0.4 s).
 
-    An evenly lit page is returned as it is: dividing it changed nothing Tesseract cared
-    about, but near dense ink (a grey seal's ring) the paper's estimate dips, and the
-    faded seal then took different strokes of a date with it (bench_extract, seed 2026:
-    three dates under seals lost when every page was divided).
+    An evenly lit page is returned as it is. Dividing every page was measured too
+    (bench_extract, seed 2026): a few titles and names read better, but near dense ink
+    (a grey seal's ring) the paper's estimate dips, the faded seal then took different
+    strokes with it, and three dates under seals were lost.
     """
     h, w = gray.shape[:2]
     if min(h, w) < SHRINK * PAPER_WINDOW * 2:
