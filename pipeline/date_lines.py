@@ -37,7 +37,7 @@ import numpy as np
 
 from pipeline.models import Line, Seal, Word
 from pipeline.second_reader import (
-    Reading, _lost, _placed, _stretches, _usual_height, recogniser, relined, span_box)
+    Reading, is_lost, place_reading, line_stretches, usual_height, recogniser, relined, span_box)
 
 SURE = 0.90  # a view this sure of every character of its date needs no second view
 AGREE = 0.60  # ... and with a second view agreeing, this sure is enough
@@ -58,10 +58,10 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     engine = recogniser()
     if engine is None or not lines:
         return lines, 0
-    text_height = _usual_height([w for line in lines for w in line.words])
+    text_height = usual_height([w for line in lines for w in line.words])
     jobs: list[tuple[int, int, int, list]] = []
     for li, line in enumerate(lines):
-        for lo, hi in _stretches(line.words):
+        for lo, hi in line_stretches(line.words):
             words = line.words[lo:hi]
             box = span_box(line, lo, hi, clean.shape)
             shapes = _shapes(words, box, seals, text_height)
@@ -109,7 +109,7 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
     if len(dates) == 1 or (not dates and _MARK.search(text) and _NUMERAL.search(text) and len(text) <= SHORT):
         return ["box", "band"] if tall else ["box"]
     height = max(w.bbox[3] for w in words) - min(w.bbox[1] for w in words)
-    if not dates and tall and height <= JOINED * text_height and _lost(words):
+    if not dates and tall and height <= JOINED * text_height and is_lost(words):
         return ["band"]
     return []
 
@@ -183,6 +183,6 @@ def _replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int
     xa, xb = box[0] + reading.xs[j1] - half, box[0] + reading.xs[j2 - 1] + half
     under = [w for w in words if xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb]
     ground = under or [Word(text="", bbox=(xa, box[1], xb, box[3]), conf=0.0)]
-    placed = _placed(reading, j1, j2, ground, ground, box[0])
+    placed = place_reading(reading, j1, j2, ground, ground, box[0])
     rest = [w for w in words if w not in under]
     return sorted(rest + placed, key=lambda w: w.bbox[0])

@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.models import Line, Word
 from pipeline.ocr import make_line
-from pipeline.second_reader import _placed, _sure_of_all, _usual_height, recogniser
+from pipeline.second_reader import place_reading, sure_of_all, usual_height, recogniser
 
 INK = 128  # grey level under which a pixel of the cleaned page is ink
 ROW_INK = 0.25  # a row of a band holds at least this many text heights of ink pixels
@@ -40,16 +40,16 @@ def read_lost_lines(clean: np.ndarray, lines: list[Line]) -> tuple[list[Line], i
     words = [w for line in lines for w in line.words]
     if engine is None or not words:
         return lines, 0
-    tall = _usual_height(words)
+    tall = usual_height(words)
     boxes = [b for b in _uncovered_runs(clean, words, tall) if not _inside_a_line(b, lines)][:MAX_CROPS]
     if not boxes:
         return lines, 0
     found = []
     for box, reading in zip(boxes, engine.read([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes])):
-        if not _sure_of_all(reading) or len(_CJK.findall("".join(reading.chars))) < 2:
+        if not sure_of_all(reading) or len(_CJK.findall("".join(reading.chars))) < 2:
             continue
         ground = [Word(text="", bbox=tuple(float(v) for v in box), conf=0.0)]
-        placed = _placed(reading, 0, len(reading.chars), ground, ground, box[0])
+        placed = place_reading(reading, 0, len(reading.chars), ground, ground, box[0])
         found.append(make_line([w.model_copy(update={"first_text": None, "first_conf": None}) for w in placed]))
     if not found:
         return lines, len(boxes)

@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal
 from pipeline.second_reader import (
-    CONTEXT_WORDS, SURE, _fold, _lost, _placed, _stretches, _sure_of_all, _usual_height, recogniser, relined)
+    CONTEXT_WORDS, SURE, fold_char, is_lost, place_reading, line_stretches, sure_of_all, usual_height, recogniser, relined)
 
 NORMAL = 1.3  # a word no taller than this many text heights is of the line's own text
 
@@ -33,7 +33,7 @@ def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) 
     engine = recogniser()
     if engine is None or not lines or not seals:
         return lines, 0
-    text_height = _usual_height([w for line in lines for w in line.words])
+    text_height = usual_height([w for line in lines for w in line.words])
     jobs: list[tuple[int, int, int, tuple[int, int, int, int]]] = []
     for li, line in enumerate(lines):
         for end, lo, hi in _after_sure_words(line):
@@ -47,11 +47,11 @@ def reread_under_seals(clean: np.ndarray, lines: list[Line], seals: list[Seal]) 
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
     for (li, a, b, box), reading in sorted(zip(jobs, readings), key=lambda jr: (jr[0][0], -jr[0][1])):
         context = words_of[li][a:a + CONTEXT_WORDS]
-        sure = "".join(_fold(w.text) for w in context)
-        if not _sure_of_all(reading) or not "".join(_fold(c) for c in reading.chars).startswith(sure) \
+        sure = "".join(fold_char(w.text) for w in context)
+        if not sure_of_all(reading) or not "".join(fold_char(c) for c in reading.chars).startswith(sure) \
                 or len(reading.chars) <= len(sure):
             continue
-        words_of[li][a:b] = _placed(reading, 0, len(reading.chars), context, context, box[0])
+        words_of[li][a:b] = place_reading(reading, 0, len(reading.chars), context, context, box[0])
     return relined(lines, words_of), len(jobs)
 
 
@@ -60,7 +60,7 @@ def _after_sure_words(line: Line) -> list[tuple[int, int, int]]:
     of the stretch): each stretch after the one before it (a wide blank between them), and
     the tail of a stretch after its last sure word (the junk run on with no blank, 上海格物
     then 起 :能 于 和 IR 8 where 人工智能科技有限公司 lies under the ring)."""
-    stretches = _stretches(line.words)
+    stretches = line_stretches(line.words)
     out = [(end, lo, hi) for (_, end), (lo, hi) in zip(stretches, stretches[1:])]
     for lo, hi in stretches:
         last = max((k for k in range(lo, hi) if line.words[k].conf >= SURE), default=None)
@@ -76,7 +76,7 @@ def _box_of(line: Line, end: int, lo: int, hi: int, text_height: float, seals: l
     are sure and of the line's text."""
     lost = line.words[lo:hi]
     context = line.words[end - CONTEXT_WORDS:end] if end >= CONTEXT_WORDS else []
-    if not context or not _lost(lost) or any(w.conf < SURE for w in context):
+    if not context or not is_lost(lost) or any(w.conf < SURE for w in context):
         return None
     x0, x1 = lost[0].bbox[0], lost[-1].bbox[2]
     if not under_a_seal((x0, lost[0].bbox[1], x1, lost[0].bbox[3]), seals):

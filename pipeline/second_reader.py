@@ -213,7 +213,7 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
     line (a web address on the left, the date under a seal on the right, a little higher),
     and one crop of both squeezes each into a few pixels of the recogniser's 48."""
     spans: list[tuple[int, int]] = []
-    for lo, hi in _stretches(words):
+    for lo, hi in line_stretches(words):
         bad = [i for i in range(lo, hi)
                if words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)]
         runs: list[list[int]] = []
@@ -226,17 +226,17 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
     return spans
 
 
-def _stretches(words: list[Word]) -> list[tuple[int, int]]:
+def line_stretches(words: list[Word]) -> list[tuple[int, int]]:
     """The line cut at its wide blanks, as half-open word ranges."""
     if not words:
         return []
-    tall = _usual_height(words)
+    tall = usual_height(words)
     cuts = [i for i in range(1, len(words)) if words[i].bbox[0] - words[i - 1].bbox[2] > SPLIT_GAP * tall]
     edges = [0, *cuts, len(words)]
     return list(zip(edges, edges[1:]))
 
 
-def _usual_height(words: list[Word]) -> float:
+def usual_height(words: list[Word]) -> float:
     heights = sorted(w.bbox[3] - w.bbox[1] for w in words)
     return max(1.0, heights[len(heights) // 2])
 
@@ -258,8 +258,8 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
     as margin."""
     h, w = shape[:2]
     span = line.words[a:b]
-    lo, hi = next(((lo, hi) for lo, hi in _stretches(line.words) if lo <= a < hi), (0, len(line.words)))
-    y0, y1 = _band(span, _usual_height(line.words[lo:hi]))
+    lo, hi = next(((lo, hi) for lo, hi in line_stretches(line.words) if lo <= a < hi), (0, len(line.words)))
+    y0, y1 = _band(span, usual_height(line.words[lo:hi]))
     pad = (y1 - y0) * 0.3
     x0 = min(word.bbox[0] for word in span) - pad
     x1 = max(word.bbox[2] for word in span) + pad
@@ -309,18 +309,18 @@ def ink_band(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, in
 
 def rebuild_words(words: list[Word], reading: Reading, x_origin: float) -> list[Word] | None:
     """A stretch of a line as the second reader read it, when Tesseract made almost nothing
-    of it (``_lost``: a date in Chinese numerals under a seal) and the second reading is
+    of it (``is_lost``: a date in Chinese numerals under a seal) and the second reading is
     sure of every character and says something else; None otherwise. Whole stretches only
-    (``_stretches``), so the crop takes in no neighbour's ink that Tesseract's word boxes
+    (``line_stretches``), so the crop takes in no neighbour's ink that Tesseract's word boxes
     could not account for."""
-    if not reading.chars or not _lost(words):
+    if not reading.chars or not is_lost(words):
         return None
-    if not _sure_of_all(reading) or not _covers(words, reading, x_origin):
+    if not sure_of_all(reading) or not _covers(words, reading, x_origin):
         return None
-    if "".join(_fold(c) for w in words for c in w.text if not c.isspace()) == \
-            "".join(_fold(c) for c in reading.chars):
+    if "".join(fold_char(c) for w in words for c in w.text if not c.isspace()) == \
+            "".join(fold_char(c) for c in reading.chars):
         return None
-    return _placed(reading, 0, len(reading.chars), words, words, x_origin)
+    return place_reading(reading, 0, len(reading.chars), words, words, x_origin)
 
 
 def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: float = SURE,
@@ -359,8 +359,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     for wi, word in enumerate(words):
         for ci, ch in enumerate(word.text):
             owner.append((wi, ci))
-            first.append(_fold(ch))
-    second = [_fold(ch) for ch in reading.chars]
+            first.append(fold_char(ch))
+    second = [fold_char(ch) for ch in reading.chars]
     new_chars = [list(w.text) for w in words]
     probs: list[list[float | None]] = [[None] * len(w.text) for w in words]
     ops = SequenceMatcher(None, first, second, autojunk=False).get_opcodes()
@@ -393,7 +393,7 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
         else:
             out.append(word)
     for wa, wb, j1, j2 in reversed(_regroup(words, owner, ops, reading, doubt, x_origin)):
-        out[wa:wb] = _placed(reading, j1, j2, words[wa:wb], words, x_origin)
+        out[wa:wb] = place_reading(reading, j1, j2, words[wa:wb], words, x_origin)
     return out
 
 
@@ -482,13 +482,13 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
     return out
 
 
-def _placed(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Word],
+def place_reading(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Word],
             x_origin: float) -> list[Word]:
     """Characters j1..j2 of the second reading as words (one per Chinese character, as
     Tesseract splits them, one per figure: letters, digits, their points and commas),
     boxed at the characters' positions (the CTC time steps) and at the height of the words they replace, at least
     the span's usual height (a lone 一 has a box a few pixels high)."""
-    tall = _usual_height(span)
+    tall = usual_height(span)
     y0, y1 = _band(under, tall)
     xs = [x_origin + x for x in reading.xs]
     steps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
@@ -526,7 +526,7 @@ def within(reading: Reading, words: list[Word], x_origin: float) -> Reading:
     recogniser then reads too (正常， then 无, which follows anyway)."""
     if not reading.chars or not words:
         return reading
-    slack = EDGE_SLACK * _usual_height(words)
+    slack = EDGE_SLACK * usual_height(words)
     lo, hi = words[0].bbox[0] - slack, words[-1].bbox[2] + slack
     keep = [k for k, x in enumerate(reading.xs) if lo <= x_origin + x <= hi]
     if len(keep) == len(reading.chars):
@@ -550,7 +550,7 @@ def _covers(words: list[Word], reading: Reading, x_origin: float) -> bool:
     return all(_over(w, xs) for w in words if w.conf >= 0.3)
 
 
-def _lost(words: list[Word]) -> bool:
+def is_lost(words: list[Word]) -> bool:
     """Tesseract made little of the span: its characters' mean confidence is under
     ``LOST`` (a date in Chinese numerals under a seal: 一口习下年二、月二二上昌, 0.3)."""
     n = sum(len(w.text) for w in words)
@@ -565,7 +565,7 @@ def _has_text(words: list[Word]) -> bool:
     beside the licence's large title)."""
     if any(_CJK.search(w.text) or any(ch.isdigit() for ch in w.text) for w in words):
         return True
-    return words[-1].bbox[2] - words[0].bbox[0] <= COMPACT * _usual_height(words)
+    return words[-1].bbox[2] - words[0].bbox[0] <= COMPACT * usual_height(words)
 
 
 def _names_a_company(words: list[Word]) -> bool:
@@ -579,7 +579,7 @@ def _mean(reading: Reading) -> float:
     return sum(reading.probs) / len(reading.probs) if reading.probs else 0.0
 
 
-def _sure_of_all(reading: Reading) -> bool:
+def sure_of_all(reading: Reading) -> bool:
     return bool(reading.probs) and (_mean(reading) >= SURE
             and min(reading.probs) >= WHOLE_FLOOR)
 
@@ -599,7 +599,7 @@ def _date_completed(line_words: list[Word], a: int, b: int, reading: Reading,
         return None
     if find_dates("".join(w.text for w in line_words)):
         return None
-    placed = _placed(reading, 0, len(reading.chars), span, line_words, x_origin)
+    placed = place_reading(reading, 0, len(reading.chars), span, line_words, x_origin)
     head = "".join(w.text for w in line_words[:a])
     middle = "".join(w.text for w in placed)
     tail = "".join(w.text for w in line_words[b:])
@@ -610,7 +610,7 @@ def _date_completed(line_words: list[Word], a: int, b: int, reading: Reading,
     return placed
 
 
-def _fold(ch: str) -> str:
+def fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
@@ -627,9 +627,9 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     whole: set[tuple[int, int, int]] = set()  # (line, start, end) of stretches read whole
     named: set[tuple[int, int, int]] = set()  # ... and of stretches naming a company
     for li, line in enumerate(lines):
-        for lo, hi in _stretches(line.words):
+        for lo, hi in line_stretches(line.words):
             part = line.words[lo:hi]
-            if _lost(part):  # read whole, see ``rebuild_words``
+            if is_lost(part):  # read whole, see ``rebuild_words``
                 if not _has_text(part):
                     continue  # ruling or a border read as Latin letters: nothing to read there
                 spans = [(lo, hi)]

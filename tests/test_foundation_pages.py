@@ -165,6 +165,6 @@ def test_a_later_look_that_fails_leaves_the_page_its_reading(tmp_path, data_dir,
 
 
 def test_an_empty_second_reading_is_sure_of_nothing():
-    from pipeline.second_reader import Reading, _sure_of_all
+    from pipeline.second_reader import Reading, sure_of_all
 
-    assert not _sure_of_all(Reading((), (), ()))
+    assert not sure_of_all(Reading((), (), ()))

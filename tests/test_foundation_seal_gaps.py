@@ -75,7 +75,7 @@ def _run_on(xs: list[float]) -> Line:
 def test_junk_run_on_from_sure_words_under_a_seal_is_read_at_the_height_of_its_line(page):
     image, xs = page
     line = _run_on(xs)
-    assert len(second_reader._stretches(line.words)) == 1  # no blank to cut at
+    assert len(second_reader.line_stretches(line.words)) == 1  # no blank to cut at
     out, crops = seal_gaps.reread_under_seals(image, [line], [SEAL])
     assert crops == 1 and out[0].text == TEXT[:KEPT + 10]
     # sure words that end the line leave nothing to read

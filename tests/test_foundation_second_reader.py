@@ -71,12 +71,12 @@ def test_a_figure_rebuilt_from_the_second_reading_stays_one_word():
     text = "研发2.883.211.55"
     reading = Reading(tuple(text), tuple(0.99 for _ in text), tuple(20.0 * i for i in range(len(text))))
     under = _words([("研发", 0.9), ("2.8S2.211.05", 0.1)], char_w=20)
-    words = second_reader._placed(reading, 0, len(text), under, under, 100)
+    words = second_reader.place_reading(reading, 0, len(text), under, under, 100)
     assert [w.text for w in words] == ["研", "发", "2.883.211.55"]
     assert parse_money(words[-1].text) == 2883211.55
     xs = tuple(20.0 * i for i in range(4)) + tuple(400.0 + 20 * i for i in range(4))
     apart = Reading(tuple("1.552.51"), tuple(0.99 for _ in range(8)), xs)
-    assert [w.text for w in second_reader._placed(apart, 0, 8, under, under, 100)] == ["1.55", "2.51"]
+    assert [w.text for w in second_reader.place_reading(apart, 0, 8, under, under, 100)] == ["1.55", "2.51"]
 
 
 def _placed_reading(text: str, prob: float = 0.99, *, x0: float = 100, char_w: float = 40) -> Reading:
@@ -398,7 +398,7 @@ def test_a_figure_in_a_ruled_cell_is_read_whole_from_its_band(engine):
 
 
 @pytest.mark.slow
-def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
+def test_a_reading_does_not_depend_on_a_neighbour_a_third_wider(engine):
     """The model mixes the whole padded line, so a crop padded to a wider neighbour's width
     could read differently; each crop is padded to its own width."""
     short = _line_image("2025年12月31日")
