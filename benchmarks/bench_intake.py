@@ -9,7 +9,10 @@ fresh data directory) on a small generated corpus copied into an inbox. Prints:
   program alone on the same images, both with two processes at a time.
   Tesseract alone is timed just before and just after the intake (the machine is shared)
   and averaged; "fan-out efficiency" = the pages' own reading seconds / (wall x 2), i.e.
-  how busy the two cores were kept, apart from what reading one page costs.
+  how busy the two cores were kept, apart from what reading one page costs. Then where
+  the difference goes: the same intake with the second reader's looks at the body text
+  off (``second_reader=False``), and Tesseract alone configured as pipeline.ocr runs it.
+  The stores are created before the timed passes, as a nightly intake finds its store.
 Environment: PRECHECK_BENCH_INTAKE_CASES (default 2), PRECHECK_BENCH_OCR_PAGES (default 12).
 """
 
@@ -85,12 +88,15 @@ def _ocr_inbox(report_dirs: list[Path], corpus_inbox: Path, out: Path, limit: in
     return images
 
 
-def _tesseract_alone(images: list[Path], lang: str, psm: int) -> float:
+def _tesseract_alone(images: list[Path], lang: str, psm: int, *, invert: bool = True) -> float:
+    """The ``tesseract`` program as it comes (``invert``: its second reading of doubtful lines
+    as white on black, which pipeline.ocr switches off) on each image, two at a time."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    extra = [] if invert else ["-c", "tessedit_do_invert=0"]
 
     def one(path: Path) -> None:
         subprocess.run(["tesseract", str(path), "stdout", "-l", lang, "--psm", str(psm), "--dpi",
-                        "300", "tsv"], env=env, check=True, capture_output=True)
+                        "300", *extra, "tsv"], env=env, check=True, capture_output=True)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:
@@ -98,11 +104,16 @@ def _tesseract_alone(images: list[Path], lang: str, psm: int) -> float:
     return time.perf_counter() - started
 
 
+def open_store(settings):
+    from pipeline.store import open_store as open_
+
+    return open_(settings)
+
+
 def _page_seconds(settings) -> float:
     """Sum of the reading seconds of every page, as recorded in the store."""
     from sqlalchemy import func, select
 
-    from pipeline.store import open_store
     from pipeline.store.schema import PageRow
 
     store = open_store(settings)
@@ -138,12 +149,18 @@ def main() -> None:
     report_dirs = [Path(o["report_json"]).parent for o in first if o.get("report_json")]
     images = _ocr_inbox(report_dirs, inbox, ocr_root, OCR_PAGES)
     ocr_settings = Settings(data_dir=work / "ocr-data", workers=2)
+    bare_settings = Settings(data_dir=work / "bare-data", workers=2, second_reader=False)
+    for fresh in (ocr_settings, bare_settings):  # the store exists before a nightly intake
+        open_store(fresh).dispose()
     alone_before = _tesseract_alone(images, settings.ocr_lang, settings.ocr_psm)
     ocr_s, ocr_out = _pass(ocr_root, ocr_settings, policy)
     alone_after = _tesseract_alone(images, settings.ocr_lang, settings.ocr_psm)
     alone_s = (alone_before + alone_after) / 2
     ocr_read, _ = _pages(ocr_out)
     page_seconds = _page_seconds(ocr_settings)
+    bare_s, _ = _pass(ocr_root, bare_settings, policy)
+    bare_page_seconds = _page_seconds(bare_settings)
+    no_invert_s = _tesseract_alone(images, settings.ocr_lang, settings.ocr_psm, invert=False)
 
     r1, c1 = _pages(first)
     r2, c2 = _pages(second)
@@ -165,6 +182,12 @@ def main() -> None:
     print(f"  one page read alone (render, seals, deskew, OCR): {page_seconds / len(images):.2f} s "
           f"vs tesseract alone {2 * alone_s / len(images):.2f} s per page")
     print(f"  fan-out efficiency (page seconds / (wall x 2)): {page_seconds / (2 * ocr_s):.2f}")
+    print("  where the difference goes (the same pages, a fresh cache each):")
+    print(f"    intake without the second reader's looks at the body text {bare_s:7.2f} s = "
+          f"{bare_s / alone_s:.3f} x tesseract alone; {bare_page_seconds / len(images):.2f} s a page, "
+          f"fan-out {bare_page_seconds / (2 * bare_s):.2f}")
+    print(f"    tesseract alone without its inverted second pass (as the pipeline runs it) "
+          f"{no_invert_s:7.2f} s")
 
 
 if __name__ == "__main__":

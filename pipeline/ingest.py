@@ -158,8 +158,8 @@ def describe_file(root: Path, file_path: Path, settings: Settings) -> SourceFile
         return SourceFile(**base, media_type=media, page_count=pages,
                           problem=f"文件页数过多（{pages} 页），请拆分后重新上传", problem_kind="too_large")
     if media != MediaType.pdf:
-        try:  # decode the pixels once: a truncated JPEG opens but fails here
-            render.page_image(file_path, media, 1)
+        try:  # a truncated image opens but fails here
+            render.check_whole(file_path)
         except Exception as exc:  # noqa: BLE001
             kind, message = _open_problem(exc)
             return SourceFile(**base, media_type=media, problem=message, problem_kind=kind)

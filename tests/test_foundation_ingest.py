@@ -24,6 +24,18 @@ def _tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares a huge size: a decompression bomb as it arrives, no pixels needed."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+
+
 @pytest.fixture()
 def messy(tmp_path) -> Path:
     root = tmp_path / "申报材料"
@@ -43,6 +55,10 @@ def messy(tmp_path) -> Path:
     docmaker.page_image(["第一页"], size=(600, 800)).save(buf, format="PNG")
     head = buf.getvalue()
     (root / "cut.png").write_bytes(head[: len(head) // 3])
+    buf = io.BytesIO()
+    docmaker.page_image(["第一页"], size=(600, 800)).save(buf, format="JPEG", quality=90)
+    (root / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) * 2 // 3])
+    (root / "bomb.png").write_bytes(_png_header(40_000, 40_000))
     frames = [docmaker.page_image([t], size=(620, 877)) for t in ("第一页", "第二页", "第三页")]
     frames[0].save(root / "multi.tiff", save_all=True, append_images=frames[1:])
     return root
@@ -62,6 +78,8 @@ def test_kinds_come_from_content_and_problems_are_named(messy, settings):
     assert "PDF" in files["form.docx"].problem and files["form.docx"].problem_kind == "unsupported"
     assert "OFD" in files["notes.ofd"].problem
     assert files["cut.png"].problem_kind == "corrupt"
+    assert files["cut.jpg"].problem_kind == "corrupt"  # OpenCV would fill the missing rows with grey
+    assert files["bomb.png"].problem_kind == "unsafe"
     assert _tree_digest(messy) == before, "submitted files must never be modified"
 
 

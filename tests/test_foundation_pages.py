@@ -87,6 +87,29 @@ def test_rotated_scans_are_turned_upright(tmp_path, settings, angle):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_path, settings, angle,
+                                                                          monkeypatch):
+    """A probe of two bands picks the side; before it, a page turned 270° was read whole the
+    wrong way first (a second full OCR of the page)."""
+    from pipeline import pages as pages_module
+
+    turns = []
+    real = pages_module._ocr_at
+
+    def spy(image, rotation, *args):
+        turns.append(rotation)
+        return real(image, rotation, *args)
+
+    monkeypatch.setattr(pages_module, "_ocr_at", spy)
+    image = docmaker.page_image(docmaker.CREDIT).rotate(-angle, expand=True)
+    image.save(tmp_path / "scan.jpg", dpi=(300, 300), quality=85)
+    _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))  # read, not recalled
+    assert turns == [(360 - angle) % 360]
+    assert "企业信用信息报告" in pages[("scan.jpg", 1)].page.text.replace(" ", "")
+
+
+@pytest.mark.slow
 def test_skewed_low_resolution_photo_is_deskewed_and_rescaled(tmp_path, settings):
     image = docmaker.page_image(docmaker.LICENSE).rotate(2.5, expand=False, fillcolor="white")
     image = image.resize((1240, 1754))  # 150 dpi, no dpi tag: estimated from the A4 width
