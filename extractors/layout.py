@@ -179,11 +179,14 @@ def _stream(row: Row, cell_gap_em: float) -> Row:
 # --------------------------------------------------------------------------- labels
 
 
-def _fuzzy_find(hay: str, needle: str, max_sub: int) -> list[tuple[int, int]]:
+def _fuzzy_find(hay: str, needle: str, max_sub: int, doubted=None) -> list[tuple[int, int]]:
     """(start, end) of windows of ``hay`` equal to ``needle`` up to ``max_sub`` substitutions.
 
     The first and last characters must match exactly, which keeps short labels from
-    matching ordinary words.
+    matching ordinary words. A label too short for any substitution (four characters)
+    may still have one where ``doubted(i)`` says the OCR was unsure of the character at
+    ``i`` of ``hay``: 成立昌期 with 昌 at 0.85 is 成立日期 misread, while a word read surely
+    is what it says.
     """
     n = len(needle)
     out = []
@@ -198,9 +201,22 @@ def _fuzzy_find(hay: str, needle: str, max_sub: int) -> list[tuple[int, int]]:
             continue
         subs = [a for a, b in zip(win, needle) if a != b]
         # OCR confuses a CJK character with another CJK character, not with a digit
-        if len(subs) <= max_sub and all(has_cjk(c) for c in subs):
+        if not all(has_cjk(c) for c in subs):
+            continue
+        if len(subs) <= max_sub:
+            out.append((s, s + n))
+        elif max_sub == 0 and len(subs) == 1 and doubted is not None and n >= 4 and doubted(
+                s + next(k for k in range(n) if win[k] != needle[k])):
             out.append((s, s + n))
     return out
+
+
+DOUBTED = 0.90  # a character read with less confidence than this may be another one
+
+
+def _doubted(row: Row, pos: int) -> bool:
+    word = row.owner[pos] if pos < len(row.owner) else -1
+    return word >= 0 and row.words[word].conf < DOUBTED
 
 
 def _cell_with_one_missing(hay: str, label: str) -> list[tuple[int, int]]:
@@ -253,7 +269,8 @@ def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[
                 if not lab or (fuzzy and (len(lab) < 4 or lab in found_labels)):
                     continue
                 if fuzzy:
-                    spans = _fuzzy_find(hay, lab, (len(lab) - 1) // 4) + _cell_with_one_missing(hay, lab)
+                    spans = (_fuzzy_find(hay, lab, (len(lab) - 1) // 4, lambda i: _doubted(row, idx[i]))
+                             + _cell_with_one_missing(hay, lab))
                 else:
                     spans = []
                     start = hay.find(lab)

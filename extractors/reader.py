@@ -22,6 +22,7 @@ from extractors.values import Parsed, parse
 from extractors.vocab import FieldSpec, labels
 
 STOP = "_stop"
+GUESSED = 0.30  # a speck read with less confidence than this was guessed, not read
 _STRICT = {"uscc", "date", "money", "params", "phone", "int", "year"}  # parsers that reject noise
 _ADDRESS_ONLY = re.compile(r"^(上海市)?[\u4e00-\u9fff]{2,3}区[\u4e00-\u9fff\d号弄路楼室幢()-]{2,40}$")
 
@@ -118,15 +119,18 @@ class DocReader:
             # code, date or amount, OCR specks in the next cell are nothing either
             cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
         for span in cands:
+            if kind in _STRICT and _specks(span) and span.conf < GUESSED:
+                continue  # a seal's edge read as 0 at confidence 0.00 is not an amount of 0
             spans = [span]
             if kind in ("address", "text", "org") and span is right:
                 spans += continuation(span, rows, self.row_hits)
             text = "".join(s.text for s in spans)
             hint = row.chars[hit.span.start:span.start if span.row is row else len(row.chars)]
-            parsed = parse(kind, text, hint.split(GAP)[0] + hit.label)
+            typed = span.row.page.source == "text_layer"
+            parsed = parse(kind, text, hint.split(GAP)[0] + hit.label, typed=typed)
             if parsed is None and len(spans) > 1:
                 spans = [span]
-                parsed = parse(kind, span.text, hit.label)
+                parsed = parse(kind, span.text, hit.label, typed=typed)
             if parsed is not None:
                 found = Found(parsed, spans, hit)
                 if accept is None or accept(found):
@@ -138,7 +142,7 @@ class DocReader:
         rows = list(self.all_rows())
         for row in (reversed(rows) if reverse else rows):
             for at, cell in _cells(row):
-                parsed = parse(kind, cell)
+                parsed = parse(kind, cell, typed=row.page.source == "text_layer")
                 if parsed is not None:
                     return Found(parsed, [Span(row, at, at + len(cell))])
         return None

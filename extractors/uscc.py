@@ -104,6 +104,20 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
     return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
 
 
+def likeliest(raw: str) -> str:
+    """An invalid code as it most probably reads: each character the format forbids where
+    it stands (O, I, a letter among the leading digits) as its likeliest stand-in (O as 0),
+    the rest as read. The code still fails its check; this is only the best spelling of
+    it for the rules and the reviewer (91310117MAAOYNNOX3 is 91310117MAA0YNN0X3 misprinted,
+    not a code with letters the standard does not use)."""
+    code = unicodedata.normalize("NFKC", raw).replace(" ", "").upper()
+    out = []
+    for pos, ch in enumerate(code):
+        opts = [] if _allowed(pos, ch) else _options(pos, ch)
+        out.append(opts[0] if opts else ch)
+    return "".join(out)
+
+
 def speculative_repair(raw: str, fixed: str) -> bool:
     """Whether repairing ``raw`` into ``fixed`` changed a character the format allows at its
     position (beyond the forced replacements of O, I, brackets, letters among the leading
@@ -164,13 +178,17 @@ def _undouble(tok: str) -> tuple[str | None, str | None]:
     return value, "同一字符被识别为多个，已删除多余字符" + (f"；{note}" if note else "")
 
 
-def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
+def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> list[UsccRead]:
     """Every 18-character code-like token in ``text``, checked and repaired.
 
     Spaces that OCR puts inside the code are removed first; offsets refer to the text
     with whitespace removed. ``allow_extra`` (for text right of a USCC label only) also
     tries 19-character tokens with one character dropped: about one random 19-character
     string in two has a deletion that passes the check, so never on unlabelled text.
+    ``typed`` text (a PDF's text layer) is the document's own characters: nothing in it
+    was misread, so a code failing its check is reported as it stands, never repaired
+    (a code printed with a wrong check character is the USCC_INVALID the rules exist for;
+    one confusion away, 6 for G, it would otherwise pass as valid).
     """
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     out: list[UsccRead] = []
@@ -182,6 +200,11 @@ def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
         candidates = [tok] if len(tok) == 18 else (
             list(dict.fromkeys(tok[:k] + tok[k + 1:] for k in range(19))) if len(tok) == 19 else [])
         best: UsccRead | None = None
+        if typed:
+            if len(tok) == 18:
+                out.append(UsccRead(tok.upper(), tok, is_valid(tok.upper()),
+                                    None if is_valid(tok.upper()) else "校验位不符", m.start(), m.end()))
+            continue
         if len(tok) == 18:
             value, note = repair_uscc(tok)
             if value:
@@ -198,6 +221,7 @@ def find_uscc(text: str, *, allow_extra: bool = False) -> list[UsccRead]:
                     best = UsccRead(valid.pop(), tok, True, "多识别一位字符，已删除", m.start(), m.end())
         if best is None:
             _, note = repair_uscc(tok)
-            best = UsccRead(tok.upper(), tok, False, note, m.start(), m.end())
+            best = UsccRead(likeliest(tok) if len(tok) == 18 else tok.upper(), tok, False, note,
+                            m.start(), m.end())
         out.append(best)
     return out

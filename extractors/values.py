@@ -78,8 +78,8 @@ def plain(text: str) -> Parsed | None:
     return Parsed(s, used=s)
 
 
-def uscc(text: str, *, labelled: bool = True) -> Parsed | None:
-    reads = [r for r in find_uscc(text, allow_extra=labelled)
+def uscc(text: str, *, labelled: bool = True, typed: bool = False) -> Parsed | None:
+    reads = [r for r in find_uscc(text, allow_extra=labelled, typed=typed)
              if not re.search(r"(编号|注册号|证号|No)[:.]?$", fold(text)[:r.start].replace(" ", ""))]
     if not reads:
         return None
@@ -92,6 +92,8 @@ def uscc(text: str, *, labelled: bool = True) -> Parsed | None:
         # chance: the code as printed may itself be wrong (a USCC_INVALID), so the rules do
         # not decide on it; the submission's typed code settles it (extractors.consensus)
         return Parsed(r.value, 0.6 if speculative_repair(r.raw, r.value) else 0.9, r.note, r.raw)
+    if typed:  # as printed: sure of the characters, and they fail their check
+        return Parsed(r.value, 1.0, r.note or "校验位不符", r.raw)
     # a code failing its check is far more often misread than miswritten when it was OCR'd:
     # below the rules' floor unless the OCR was very sure of every character
     return Parsed(r.value, 0.7, r.note or "校验位不符", r.raw, ocr_factor=0.78)
@@ -299,7 +301,10 @@ PARSERS = {
 }
 
 
-def parse(kind: str, text: str, unit_hint: str = "") -> Parsed | None:
+def parse(kind: str, text: str, unit_hint: str = "", *, typed: bool = False) -> Parsed | None:
+    """``typed``: the text is a text layer's own characters, not a reading (see find_uscc)."""
     if kind == "money":
         return money(text, unit_hint)
+    if typed and kind in ("uscc", "uscc_any"):
+        return uscc(text, labelled=kind == "uscc", typed=True)
     return PARSERS[kind](text)

@@ -10,7 +10,8 @@ there that the word-by-word second reading (pipeline.second_reader) cannot undo:
 
 So a stretch of a line under a seal that holds a date, or should (年, 月 or 日 and a numeral),
 or that Tesseract lost and that is tall enough to be a line joined to the ring, is read by
-the line recogniser from several views: the cleaned page and the page as scanned, each as
+the line recogniser from several views; and so is a stretch anywhere on the page that
+holds 年 and 月 or 日 but no date (``broken_date``: a month read as a quote mark): the cleaned page and the page as scanned, each as
 the stretch's box and, when that box is much taller than the page's text, as its densest
 band of text height. A date the views agree on replaces what the line said, under rules
 that leave a date Tesseract was sure of alone:
@@ -101,9 +102,9 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
     read whole by the second reader already)."""
     from extractors.normalize import find_dates
 
-    if not under_a_seal(box, seals):
-        return []
     text = "".join(w.text for w in words)
+    if not under_a_seal(box, seals):
+        return ["box"] if broken_date(text) else []
     tall = box[3] - box[1] > TALL * text_height
     dates = find_dates(text)
     if len(dates) == 1 or (not dates and _MARK.search(text) and _NUMERAL.search(text) and len(text) <= SHORT):
@@ -112,6 +113,16 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
     if not dates and tall and height <= JOINED * text_height and is_lost(words):
         return ["band"]
     return []
+
+
+def broken_date(text: str) -> bool:
+    """A short stretch holding 年 and 月 or 日 and numerals in which no date reads: a date
+    Tesseract broke, away from any seal too (2021年"月2日至长期, the 9 read as a quote at
+    0.93, too sure for the word-by-word second reading to look at it)."""
+    from extractors.normalize import find_dates
+
+    return ("年" in text and ("月" in text or "日" in text) and len(text) <= SHORT
+            and bool(_NUMERAL.search(text)) and not find_dates(text))
 
 
 def _views(clean: np.ndarray, scanned: np.ndarray, box: tuple[int, int, int, int], shapes: list[str],

@@ -377,3 +377,49 @@ def test_a_clearest_reading_too_far_from_the_unsure_name_is_not_taken():
     pages[1] = make_page(["利润表", "编制单位：" + other.replace("数", "枝") + "\t2025年度\t单位：元"],
                          number=2, style="ocr", low={"枝": 0.19})
     assert _extract(pages)["applicant_name"].page == 2
+
+
+def test_a_heading_with_a_misread_character_and_a_guessed_speck_beside_it():
+    """(五)实际总投资 as Tesseract read it beside a seal's edge on a 200 dpi scan: 资 as 次,
+    and the edge as 0 at confidence 0.00. The numbered line is still the heading; the speck
+    is no amount, and the total is the one the next line states."""
+    lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "(五)实际总投次\t0",
+             "项目实际总投资372.3万元，其中研发成本273万元。", "通过提升服务成效"]
+    f = run("project_report", [lines], style="ocr", low={"0": 0.0})
+    assert f["sections_present"].value == ["项目建设背景", "实际总投资"]
+    assert f["total_investment"].value == 3723000.0
+    assert f["total_investment"].confidence >= 0.5
+    # without its numbering a line so short and so far off is not taken for the heading
+    lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "实际总投次"]
+    assert run("project_report", [lines], style="ocr")["sections_present"].value == ["项目建设背景"]
+
+
+def test_an_amount_read_surely_beside_its_label_is_kept_however_short():
+    lines = ["项目情况报告", "申报单位：" + NAME, "实际总投资（万元）\t5"]
+    assert run("project_report", [lines], style="ocr")["total_investment"].value == 50000.0
+
+
+def test_a_typed_code_failing_its_check_is_reported_as_printed_never_repaired():
+    """A form's text layer printed 91310117MA6PMKP042, whose check character is wrong; one
+    confusion away (6 for G) lies a valid code. Typed characters were not misread: the
+    code stays as printed, sure, for the rules' USCC_INVALID. The same characters read by
+    OCR may well be a misreading, and are repaired as before."""
+    from stdnum.cn import uscc
+
+    printed = "91310117MA6PMKP042"
+    assert not uscc.is_valid(printed) and uscc.is_valid("91310117MAGPMKP042")
+    lines = ["企业信用信息报告", "企业名称：" + NAME, "统一社会信用代码：" + printed]
+    typed = run("credit_report", [lines], style="text")["uscc"]
+    assert typed.value == printed and typed.confidence >= 0.9 and "校验位不符" in typed.note
+    scanned = run("credit_report", [lines], style="ocr")["uscc"]
+    assert scanned.value == "91310117MAGPMKP042"
+
+
+def test_a_four_character_label_with_one_doubted_character_is_still_the_label():
+    """成立日期 read 成立昌期 with 昌 at 0.85 (seed 29's case_006): the label, misread. The
+    same characters read surely are not taken for it: a short label allows no other change."""
+    lines = [ln.format(uscc=_uscc()).replace("成立日期", "成立昌期") for ln in LICENSE]
+    doubted = run("business_license", [lines], style="ocr", low={"昌": 0.85})
+    assert doubted["established_date"].value == "2015-08-13"
+    sure = run("business_license", [lines], style="ocr", low={"昌": 0.97})
+    assert "established_date" not in sure or sure["established_date"].value != "2015-08-13"

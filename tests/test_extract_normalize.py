@@ -122,6 +122,16 @@ def test_uscc_unrepairable_is_not_guessed():
     assert repair_uscc("9111011406494851")[0] is None  # too short
 
 
+def test_an_invalid_code_reads_with_its_forbidden_letters_as_their_digits():
+    """A code printed with a wrong check character (seed 29's planted USCC_INVALID), read
+    with its two 0s as O: no candidate passes the check, so nothing is repaired, but O is
+    no code character and the reading reports 0; characters the format allows stay."""
+    reads = find_uscc("统一社会信用代码 91310117MAAOYNNOX3")
+    assert len(reads) == 1 and not reads[0].valid
+    assert reads[0].value == "91310117MAA0YNN0X3" and reads[0].raw == "91310117MAAOYNNOX3"
+    assert find_uscc("91110114064948511K")[0].value == "91110114064948511K"
+
+
 def test_uscc_ambiguous_repair_refused():
     # S is no code character (-> 5), which still fails the check; then two different
     # single confusable fixes both pass, so neither is taken

@@ -127,3 +127,32 @@ def test_a_date_misread_under_a_grey_ring_is_read_again_from_the_pixels(engine):
     assert find_dates("".join(w.text for w in fixed[target].words))[0][0] == dt.date(2026, 8, 3)
     # lines without a date are the very same objects
     assert all(fixed[i] is lines[i] for i in range(len(lines)) if i != target)
+
+
+def test_a_broken_date_is_looked_at_away_from_seals_too():
+    box = (980, 90, 1500, 150)
+    broken = _words([("营业期限", 0.96), ("2021", 1.0), ("年", 1.0), ('"月', 0.93), ("2", 0.96), ("日", 0.96),
+                     ("至", 0.94), ("长期", 0.96)])
+    assert date_lines._shapes(broken, box, [], 45) == ["box"]
+    assert not date_lines.broken_date("2025年度营业收入")  # 年 alone: no date was meant
+    assert not date_lines.broken_date("2021年9月2日至长期")  # a date that reads needs no look
+
+
+@pytest.mark.slow
+def test_a_month_read_as_a_quote_mark_is_read_again_without_any_seal(engine):
+    """A licence's term as Tesseract read it on a 200 dpi scan (seed 23's case_006): 9 as a
+    quote mark at 0.93, too sure for the word-by-word second reading. The line recogniser
+    reads the stretch and the date is whole again."""
+    from tests.docmaker import page_image
+
+    page = np.asarray(page_image(["营业执照", "营业期限  2021年9月2日至长期"], size=(1600, 900),
+                                 font_size=44).convert("L")).copy()
+    lines = ocr.ocr_lines(page, lang="chi_sim", timeout=60, psm=6)
+    target = next(i for i, line in enumerate(lines) if "期" in line.text and "年" in line.text)
+    words = [w.model_copy(update={"text": w.text.replace("9", '"'), "conf": min(w.conf, 0.93)})
+             if "9" in w.text else w for w in lines[target].words]
+    lines[target] = ocr.make_line(words, block=lines[target].block)
+    assert not find_dates(lines[target].text)
+    fixed, crops = date_lines.recheck_dates(page, page, lines, [])
+    assert crops >= 1
+    assert [d for d, *_ in find_dates(fixed[target].text)] == [dt.date(2021, 9, 2)]

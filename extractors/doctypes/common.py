@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
@@ -38,7 +39,10 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
     """Is this row a heading worded like one of ``wordings``?
 
     A heading is short: its text after the numbering is at most the wording plus
-    ``slack`` characters; small wording changes pass through a fuzzy ratio.
+    ``slack`` characters; small wording changes pass through a fuzzy ratio. A numbered
+    heading may also have one character misread however short it is ((五)实际总投次 under
+    a seal's edge: a ratio of 80 for five characters), since its numbering already says
+    it is a heading, not a sentence.
     """
     cells = row.chars.split(GAP)
     first_cell = cells[0]
@@ -49,6 +53,7 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
     head = strip_numbering(first_cell).rstrip(":：。")
     if not head:
         return False
+    numbered = head != first_cell.strip().rstrip(":：。")
     for w in wordings:
         w = fold(w)
         if len(head) > len(w) + slack:
@@ -59,6 +64,8 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
         if 0 < at <= 6 and (_NUMBERING_NOISE.fullmatch(head[:at]) or _BRACKETED.fullmatch(head[:at])):
             return True  # numbering the OCR garbled: (/八)服务成效, 八 、服务成效, (/狼)服务成效
         if len(w) >= 4 and fuzz.ratio(head[: len(w)], w) >= min_ratio:
+            return True
+        if numbered and len(w) >= 4 and len(head) <= len(w) + 1 and Levenshtein.distance(head[: len(w)], w) <= 1:
             return True
     return False
 
