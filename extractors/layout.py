@@ -214,7 +214,7 @@ def _fuzzy_find(hay: str, needle: str, max_sub: int, doubted=None) -> list[tuple
 DOUBTED = 0.90  # a character read with less confidence than this may be another one
 
 
-def _doubted(row: Row, pos: int) -> bool:
+def doubted_at(row: Row, pos: int) -> bool:
     word = row.owner[pos] if pos < len(row.owner) else -1
     return word >= 0 and row.words[word].conf < DOUBTED
 
@@ -269,7 +269,7 @@ def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[
                 if not lab or (fuzzy and (len(lab) < 4 or lab in found_labels)):
                     continue
                 if fuzzy:
-                    spans = (_fuzzy_find(hay, lab, (len(lab) - 1) // 4, lambda i: _doubted(row, idx[i]))
+                    spans = (_fuzzy_find(hay, lab, (len(lab) - 1) // 4, lambda i: doubted_at(row, idx[i]))
                              + _cell_with_one_missing(hay, lab))
                 else:
                     spans = []

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from pipeline.models import Field
 
-from extractors.layout import GAP, Row, Span
+from extractors.layout import GAP, Row, Span, doubted_at
 from extractors.normalize import fold, parse_money, unit_factor
 from extractors.vocab import vocab
 
@@ -61,6 +63,31 @@ def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
     return None
 
 
+def _misread_total(row: Row, amount_start: int, totals: list[str], yuan: float,
+                   items: list[dict]) -> bool:
+    """A total whose label OCR misread: a name of two or three characters, one character
+    off a total word where the OCR doubted that character (合计 read 合证, 计 at 0.87), or
+    any name that short beside the sum of the items above it to the fen. A line item is
+    never named in two characters like 合证, and an item equal to the sum of all before it
+    would be a coincidence; a stated total that differs from the sum (the planted
+    INVESTMENT_SUM_MISMATCH) is still found by its label."""
+    name = _row_name(row, amount_start)
+    if name is None:
+        return False
+    text, na, nb = name
+    text = re.sub(r"[\s\W_]", "", text)
+    if not 2 <= len(text) <= 3:
+        return False
+    if len(items) >= 2 and abs(sum(i["amount"] for i in items) - yuan) < 0.005:
+        return True
+    for word in totals:
+        if len(word) == len(text) and text[0] == word[0] and Levenshtein.distance(text, word) == 1:
+            k = next(i for i in range(len(text)) if text[i] != word[i])
+            at = row.chars.find(text[k], na)
+            return 0 <= at < nb and doubted_at(row, at)
+    return False
+
+
 def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     """(line_items field, stated_total field) from the document's table rows."""
     v = vocab()
@@ -92,7 +119,8 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
                 continue
             # blanks and specks out: a speck between its characters (合 - 计) keeps the total a total
             compact = re.sub(r"[\s\W_]", "", row.chars.replace(GAP, ""))
-            if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals):
+            if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals) or _misread_total(
+                    row, a, totals, yuan, items):
                 total = (yuan, Span(row, a, b), row.text)
                 in_table = False  # the total closes the table; what follows is signature and date
                 continue

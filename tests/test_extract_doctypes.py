@@ -423,3 +423,18 @@ def test_a_four_character_label_with_one_doubted_character_is_still_the_label():
     assert doubted["established_date"].value == "2015-08-13"
     sure = run("business_license", [lines], style="ocr", low={"昌": 0.97})
     assert "established_date" not in sure or sure["established_date"].value != "2015-08-13"
+
+
+def test_a_total_whose_label_ocr_misread_is_still_the_total():
+    """合计 read 合证 with 证 at 0.87 (seed 29's case_005): the total, not a seventh item. A
+    stated total that differs from the sum of the items is found all the same (its
+    misread label is doubted), and a surely read two-character item that is not the sum
+    stays an item."""
+    head = ["项目投资明细表", "申报单位：" + NAME + "\t单位：元", "序号\t投资内容\t金额（元）"]
+    items = ["1\tGPU服务器采购\t2,593,900.00", "2\t模型训练算力服务费\t2,267,600.00"]
+    f = run("investment_breakdown", [head + items + ["合证\t4,861,500.00"]], style="ocr", low={"证": 0.87})
+    assert len(f["line_items"].value) == 2 and f["stated_total"].value == 4_861_500.0
+    f = run("investment_breakdown", [head + items + ["合证\t4,900,000.00"]], style="ocr", low={"证": 0.87})
+    assert len(f["line_items"].value) == 2 and f["stated_total"].value == 4_900_000.0
+    f = run("investment_breakdown", [head + items + ["软件\t300,000.00"]], style="ocr")
+    assert [i["name"] for i in f["line_items"].value][-1] == "软件" and "stated_total" not in f

@@ -123,6 +123,10 @@ def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
                                          ("28,814,33 0.69\t26,745,067.73", 28_814_330.69),
                                          ("28,814, 33\t26,745,067.73", None),
                                          ("31,708,375. 240,820.16", None),
+                                         # seed 29: a group cut short, its end a piece of its own
+                                         ("21,593,4 45.83 18,100,481.28", 21_593_445.83),
+                                         ("21,593,4 445.83	18,100,481.28", None),  # no whole figure
+                                         ("1,234.56 45.83	18,100,481.28", 1_234.56),
                                          ("31,708,375.\t240,820.16", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",

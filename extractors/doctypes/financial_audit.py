@@ -163,12 +163,16 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
 
 def _joined(row, pieces: list[str], n: int, k: int, end: int, unit: int | None):
     """Piece n read together with the short pieces of digits after it, when together they
-    make a whole figure: (value, start, end), or None."""
+    make a whole figure: (value, start, end), or None. A piece is short when it has at
+    most four characters (never a figure of its own), or six after a piece that ends in a
+    group cut short (21,593,4 and 45.83: the first is no figure, so the second is its end,
+    not a column of its own)."""
     text = pieces[n]
     if not re.match(r"[\d,.]", text):
         return None
     for more in pieces[n + 1:n + 3]:
-        digits = re.match(r"[\d.,]{1,4}(?![\d.,])", more)  # a short piece: never a figure of its own
+        longest = 6 if re.search(r",\d{0,2}$", text) else 4
+        digits = re.match(r"[\d.,]{1,%d}(?![\d.,])" % longest, more)
         if digits is None:
             return None
         text += digits.group(0)
