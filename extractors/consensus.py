@@ -127,7 +127,8 @@ def reconcile_names(documents: list[Document], fields: tuple[str, ...] = (FIELD,
         merged_docs = []
         for doc in out:
             fld = doc.fields.get(field)
-            merged = _merge(fld, refs, listed, distance) if fld is not None else None
+            merged = (_merge(fld, refs, listed, distance, corroborate=field == "uscc")
+                      if fld is not None else None)
             if merged is not None:
                 doc = doc.model_copy(update={"fields": {**doc.fields, field: merged}})
             merged_docs.append(doc)
@@ -135,10 +136,19 @@ def reconcile_names(documents: list[Document], fields: tuple[str, ...] = (FIELD,
     return out
 
 
-def _merge(fld: Field, refs: dict[str, str], listed: set[str], distance) -> Field | None:
+def _merge(fld: Field, refs: dict[str, str], listed: set[str], distance, *,
+           corroborate: bool = False) -> Field | None:
+    """The field merged into the reference it misreads; or, with ``corroborate``, a field
+    read exactly as a reference raised to ``MERGED_CONF``: a scan's code that fails its
+    check character (its confidence is lowered for that) but reads exactly as the form
+    typed it is that code, not a misreading to doubt (FIELD_NOT_FOUND beside USCC_INVALID
+    said the same thing twice)."""
     if fld.source != "ocr" or not isinstance(fld.value, str):
         return None
     read = name_key(fld.value)
+    if read in refs and corroborate and fld.confidence < MERGED_CONF:
+        note = "；".join(n for n in (fld.note, "与本申报其他材料所载一致") if n)
+        return fld.model_copy(update={"confidence": MERGED_CONF, "note": note})
     if read in refs or read in listed:
         return None
     if weakest(fld) >= SURE_WORD:

@@ -307,3 +307,21 @@ def test_an_invalid_code_printed_on_the_form_is_what_the_scans_show():
                 ("credit_report", guessed.value, "ocr", 0.34, 0.57)])]
     out = reconcile_names(docs)
     assert [d.fields["uscc"].value for d in out] == [printed] * 3
+
+
+def test_a_scanned_code_read_exactly_as_the_typed_one_is_corroborated():
+    """Seed 29's planted USCC_INVALID: the form types a code whose check character is wrong
+    and the licence scan reads the same characters. The scan's value fails its check, so
+    it came out at 0.50 and the rules said FIELD_NOT_FOUND beside USCC_INVALID; read
+    exactly as typed, it is that code. A code that differs stays as unsure as it was."""
+    printed = "91310117MAA0YNN0X3"
+    docs = [Document(file=f"{i}.pdf", pages=[1], doc_type=dt, confidence=1.0,
+                     fields={"uscc": Field(value=v, source=src, confidence=c, weakest_conf=w)})
+            for i, (dt, v, src, c, w) in enumerate([
+                ("application_form", printed, "text_layer", 1.0, None),
+                ("business_license", printed, "ocr", 0.50, 0.91),
+                ("credit_report", "91310117MAA0YNN0X8", "ocr", 0.50, 0.91)])]
+    out = reconcile_names(docs)
+    lic = out[1].fields["uscc"]
+    assert lic.value == printed and lic.confidence == 0.8 and "一致" in lic.note
+    assert out[2].fields["uscc"].confidence == 0.50
