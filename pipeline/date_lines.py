@@ -110,7 +110,10 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
     if len(dates) == 1 or (not dates and _MARK.search(text) and _NUMERAL.search(text) and len(text) <= SHORT):
         return ["box", "band"] if tall else ["box"]
     height = max(w.bbox[3] for w in words) - min(w.bbox[1] for w in words)
-    if not dates and tall and height <= JOINED * text_height and is_lost(words):
+    # lost, or left by the second reading as a few numerals (2026年06月04日 joined to a
+    # grey ring: Tesseract 0轩0导, then 0 2 0 导 with 2 read surely, no longer lost)
+    garbled = is_lost(words) or (bool(_NUMERAL.search(text)) and len(text) <= SHORT // 3)
+    if not dates and tall and height <= JOINED * text_height and garbled:
         return ["band"]
     return []
 

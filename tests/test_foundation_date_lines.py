@@ -88,6 +88,10 @@ def test_only_stretches_under_a_seal_that_hold_or_lost_a_date_are_looked_at():
     assert date_lines._shapes(prose, box, [SEAL], 45) == []
     lost = _words([("Sea", 0.26), ("自", 0.0)], h=170)
     assert date_lines._shapes(lost, (980, 40, 1500, 330), [SEAL], 45) == ["band"]
+    # a date joined to the ring, left by the second reading as a few sure numerals: 2026年06月04日
+    # under a grey ring read 0轩0导 by Tesseract, then 0 2 0 导
+    numerals = _words([("0", 0.99), ("2", 0.98), ("0", 0.85), ("导", 0.0)], h=90)
+    assert date_lines._shapes(numerals, (980, 40, 1500, 190), [SEAL], 45) == ["band"]
     ring = _words([("人", 0.1)], h=400)  # the whole seal read as one line: not a joined line of text
     assert date_lines._shapes(ring, (980, 0, 1500, 560), [SEAL], 45) == []
     two = _words([("2020年10月27日至2040年10月26日", 0.6)])
