@@ -17,9 +17,9 @@ from extractors.layout import (
     GAP, LabelHit, Row, Span, build_rows, cell_start, continuation, find_labels, strong_label, union_bbox, value_below,
     value_right,
 )
-from extractors.normalize import find_dates
+from extractors.normalize import find_dates, fold
 from extractors.values import Parsed, parse
-from extractors.vocab import FieldSpec, labels
+from extractors.vocab import FieldSpec, labels, vocab
 
 STOP = "_stop"
 GUESSED = 0.30  # a speck read with less confidence than this was guessed, not read
@@ -148,13 +148,25 @@ class DocReader:
         return None
 
     def last_date(self) -> Found | None:
+        """The document's last date, for a document date no label names; never a date of
+        the company's own that a label such as 成立日期 stands before (a credit report whose
+        生成时间 was cut off is undated, not dated on the day the company was founded)."""
         rows = list(self.all_rows())
         for row in reversed(rows):
-            dates = find_dates(row.chars)
-            if dates:
-                d, a, b = dates[-1]
-                return Found(Parsed(d.isoformat(), 0.9, note="取文末日期"), [Span(row, a, b)])
+            for d, a, b in reversed(find_dates(row.chars)):
+                if not self._company_date(row, a):
+                    return Found(Parsed(d.isoformat(), 0.9, note="取文末日期"), [Span(row, a, b)])
         return None
+
+    def _company_date(self, row: Row, start: int) -> bool:
+        words = [fold(w).replace(" ", "") for w in vocab().company_dates]
+        before = row.chars[:start]
+        mid = (row.bbox[1] + row.bbox[3]) / 2
+        for other in self.rows.get(row.page.number, []):  # a label cell on the same line, to its left
+            if other is not row and other.bbox[2] <= row.bbox[0] and other.bbox[1] <= mid <= other.bbox[3]:
+                before = other.chars + GAP + before
+        tail = re.sub(r"[\s:：" + GAP + "]", "", before)[-8:]
+        return any(tail.endswith(w) for w in words)
 
     def joined(self, page: Page) -> tuple[str, list[tuple[Row, int]]]:
         """The page's rows run together (no separators) with a map back to (row, char).

@@ -61,6 +61,7 @@ class Vocab(_M):
     authority_places: list[str] = PydField(default_factory=list)
     total_words: list[str]
     audit_signoff: list[str] = PydField(default_factory=lambda: ["注册会计师"])
+    company_dates: list[str] = PydField(default_factory=list)
 
 
 def _load(name: str) -> dict:

@@ -438,3 +438,16 @@ def test_a_total_whose_label_ocr_misread_is_still_the_total():
     assert len(f["line_items"].value) == 2 and f["stated_total"].value == 4_900_000.0
     f = run("investment_breakdown", [head + items + ["软件\t300,000.00"]], style="ocr")
     assert [i["name"] for i in f["line_items"].value][-1] == "软件" and "stated_total" not in f
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_an_undated_credit_report_is_not_dated_by_the_company_founding(style):
+    """Seed 31's planted FIELD_NOT_FOUND: the report's 生成时间 is missing, and its last date
+    is the company's 成立日期 in the basic-information table (label and value in cells of
+    their own). That is no report date; a date after the table still is one."""
+    basic = ["企业信用信息报告", "企业名称\t" + NAME, "统一社会信用代码\t" + USCC, "一、基本信息",
+             "成立日期\t2018年5月26日", "三、行政处罚信息", "未查询到相关信息。"]
+    f = run("credit_report", [basic], style=style)
+    assert "report_date" not in f or f["report_date"].value != "2018-05-26"
+    f = run("credit_report", [basic + ["2026年6月20日"]], style=style)
+    assert f["report_date"].value == "2026-06-20"
