@@ -264,8 +264,6 @@ class DocReader:
                                          [Span(row, start, start + len(cell))])
             return None
         if how == "authority":
-            from extractors.vocab import vocab
-
             sufs = vocab().authority_suffixes
             for row in self.all_rows():
                 for start, cell in _cells(row):

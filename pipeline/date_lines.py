@@ -10,11 +10,12 @@ there that the word-by-word second reading (pipeline.second_reader) cannot undo:
 
 So a stretch of a line under a seal that holds a date, or should (年, 月 or 日 and a numeral),
 or that Tesseract lost and that is tall enough to be a line joined to the ring, is read by
-the line recogniser from several views; and so is a stretch anywhere on the page that
-holds 年 and 月 or 日 but no date (``broken_date``: a month read as a quote mark): the cleaned page and the page as scanned, each as
-the stretch's box and, when that box is much taller than the page's text, as its densest
-band of text height. A date the views agree on replaces what the line said, under rules
-that leave a date Tesseract was sure of alone:
+the line recogniser from several views (and so is a stretch anywhere on the page that
+holds 年 and 月 or 日 but no date, ``broken_date``: a month read as a quote mark): the
+cleaned page and the page as scanned, each as the stretch's box and, when that box is
+much taller than the page's text, as its densest band of text height. A date the views
+agree on replaces what the line said, under rules that leave a date Tesseract was sure of
+alone:
 
 - Where the stretch has no date: the date of at least two kinds of view, one of them
   ``AGREE`` sure of each character, or of one view ``SURE`` of each.

@@ -71,3 +71,10 @@ def test_the_small_operations_are_gone(sessions):
     assert count(rewritten, "HardSigmoid") == count(exported, "HardSigmoid") + count(exported, "Clip")
     assert count(rewritten, "Conv") == count(exported, "Conv")
     assert count(rewritten, "Mul") + count(rewritten, "Add") < (count(exported, "Mul") + count(exported, "Add")) / 2
+
+
+def test_a_file_that_is_no_model_is_left_to_run_as_it_is(tmp_path):
+    """The rewrite never stops the second reader: what it cannot read it leaves alone."""
+    junk = tmp_path / "rec.onnx"
+    junk.write_bytes(b"not a model")
+    assert rec_graph.prepared_model(junk) is None
