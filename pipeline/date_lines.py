@@ -18,7 +18,9 @@ agree on replaces what the line said, under rules that leave a date Tesseract wa
 alone:
 
 - Where the stretch has no date: the date of at least two kinds of view, one of them
-  ``AGREE`` sure of each character, or of one view ``SURE`` of each.
+  ``AGREE`` sure of each character, or of one view ``SURE`` of each; a view of another
+  kind that holds the same characters but one it was unsure of counts as agreeing
+  (``supports``).
 - Where it has a date: only a different date from at least two kinds of view, one of them
   ``SURE`` of each character and surer than Tesseract was of the date it read.
 - Views that disagree as strongly as they agree give nothing; a stretch with two dates
@@ -174,7 +176,8 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         kinds = found.setdefault(value, {})
         if sureness >= SEEN and sureness > kinds.get(kind, (0.0,))[0]:
             kinds[kind] = (sureness, reading, box, j1, j2)
-    found = {value: list(kinds.values()) for value, kinds in found.items() if kinds}
+    by_kind = {value: kinds for value, kinds in found.items() if kinds}
+    found = {value: list(kinds.values()) for value, kinds in by_kind.items()}
     if not found:
         return None
     value, seen = max(found.items(), key=lambda kv: (len(kv[1]), max(s[0] for s in kv[1])))
@@ -186,8 +189,27 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         if old == value or len(seen) < 2 or best[0] < SURE or best[0] <= _date_conf(words, start, end):
             return None
     elif not (best[0] >= SURE or (len(seen) >= 2 and best[0] >= AGREE)):
-        return None
+        if best[0] < AGREE or len(seen) > 1:
+            return None
+        best_kind = next(k for k, v in by_kind[value].items() if v is best)
+        reading, _, j1, j2 = best[1:]
+        if not any(kind != best_kind and supports(other, reading.chars[j1:j2]) for other, _, kind in views):
+            return None
     return best[1:]
+
+
+def supports(reading: Reading, date: tuple[str, ...]) -> bool:
+    """Another kind of view holds the date's characters, surely, but for at most one that it
+    read differently and was unsure of: 二〇元六年三月十二日 with 元 at 0.39 (ruling erasure
+    took a stroke of 二 on the cleaned page) backs 二〇二六年三月十二日 read from the scan."""
+    n = len(date)
+    for s in range(len(reading.chars) - n + 1):
+        window = range(s, s + n)
+        differ = [k for k in window if reading.chars[k] != date[k - s]]
+        if len(differ) <= 1 and all(reading.probs[k] < SEEN if k in differ else reading.probs[k] >= SEEN
+                                    for k in window):
+            return True
+    return False
 
 
 def _replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],

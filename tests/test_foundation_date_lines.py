@@ -70,6 +70,27 @@ def test_a_lost_date_is_taken_from_two_views_or_one_sure_one():
     assert date_lines._agreed(lost, [_view("二〇二六年九月十五日", 0.93, "scanned:band")]) is not None
 
 
+def test_a_view_unsure_of_one_character_backs_a_date_another_kind_read():
+    """Seed 19's case_007: the scan's band reads 二〇二六年三月十二日 (its least sure character
+    0.76, under SURE), the cleaned band 二〇元六年三月十二日 with 元 at 0.39 (ruling erasure
+    took a stroke). The cleaned view holds every other character surely: two kinds agree."""
+    lost = _words([("es", 0.11), ("年", 0.96), ("三", 0.83), ("月", 0.63), ("于", 0.02), ("日", 0.24)])
+    scanned = _view("二〇二六年三月十二日", [1.0, 0.83, 0.76, 1.0, 1.0, 1.0, 1.0, 0.99, 0.95, 1.0], "scanned:band")
+    clean = _view("二〇元六年三月十二日", [1.0, 0.76, 0.39, 1.0, 1.0, 1.0, 1.0, 0.77, 0.88, 1.0], "clean:band")
+    chosen = date_lines._agreed(lost, [scanned, clean])
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines._replaced(lost, *chosen)))[0][0] == dt.date(2026, 3, 12)
+    assert date_lines._agreed(lost, [scanned]) is None  # alone it is not sure enough
+    # a view sure of a different character does not back it, nor one unsure of two
+    sure_other = _view("二〇元六年三月十二日", [1.0, 0.76, 0.7, 1.0, 1.0, 1.0, 1.0, 0.77, 0.88, 1.0], "clean:band")
+    assert date_lines._agreed(lost, [scanned, sure_other]) is None
+    two_off = _view("二〇元六年三月十三日", [1.0, 0.76, 0.39, 1.0, 1.0, 1.0, 1.0, 0.77, 0.3, 1.0], "clean:band")
+    assert date_lines._agreed(lost, [scanned, two_off]) is None
+    # the same kind of view does not back itself
+    assert date_lines._agreed(lost, [scanned, _view("二〇元六年三月十二日", [1.0, 0.76, 0.39] + [1.0] * 7,
+                                                   "scanned:band")]) is None
+
+
 def test_views_that_disagree_give_nothing():
     lost = _words([("Pa", 0.1)])
     views = [_view("二C二六年九月二三日", 0.59, "clean:band"), _view("二〇二六年九月二十三日", 0.71, "scanned:band")]
