@@ -63,15 +63,15 @@ def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
     return None
 
 
-def _misread_total(row: Row, amount_start: int, totals: list[str], yuan: float,
+def _misread_total(row: Row, name: tuple[str, int, int] | None, totals: list[str], yuan: float,
                    items: list[dict]) -> bool:
     """A total whose label OCR misread: a name of two or three characters, one character
     off a total word where the OCR doubted that character (合计 read 合证, 计 at 0.87), or
     any name that short beside the sum of the items above it to the fen. A line item is
     never named in two characters like 合证, and an item equal to the sum of all before it
     would be a coincidence; a stated total that differs from the sum (the planted
-    INVESTMENT_SUM_MISMATCH) is still found by its label."""
-    name = _row_name(row, amount_start)
+    INVESTMENT_SUM_MISMATCH) is still found by its label. ``name`` is the row's
+    (``_row_name``)."""
     if name is None:
         return False
     text, na, nb = name
@@ -119,14 +119,14 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
                 continue
             # blanks and specks out: a speck between its characters (合 - 计) keeps the total a total
             compact = re.sub(r"[\s\W_]", "", row.chars.replace(GAP, ""))
+            name = _row_name(row, a)
             if any(compact.startswith(t) or compact[:6].find(t) >= 0 for t in totals) or _misread_total(
-                    row, a, totals, yuan, items):
+                    row, name, totals, yuan, items):
                 total = (yuan, Span(row, a, b), row.text)
                 in_table = False  # the total closes the table; what follows is signature and date
                 continue
             if re.search(r"\d\s*年\s*\d{1,2}\s*月", row.chars):
                 continue  # a dated line (签署日期), not an item
-            name = _row_name(row, a)
             if name is None:
                 continue
             nm, na, nb = name

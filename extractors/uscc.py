@@ -202,8 +202,8 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
         best: UsccRead | None = None
         if typed:
             if len(tok) == 18:
-                out.append(UsccRead(tok.upper(), tok, is_valid(tok.upper()),
-                                    None if is_valid(tok.upper()) else "校验位不符", m.start(), m.end()))
+                valid = is_valid(tok.upper())
+                out.append(UsccRead(tok.upper(), tok, valid, None if valid else "校验位不符", m.start(), m.end()))
             continue
         if len(tok) == 18:
             value, note = repair_uscc(tok)

@@ -110,7 +110,7 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
         return ["box"] if broken_date(text) else []
     tall = box[3] - box[1] > TALL * text_height
     dates = find_dates(text)
-    if len(dates) == 1 or (not dates and _MARK.search(text) and _NUMERAL.search(text) and len(text) <= SHORT):
+    if len(dates) == 1 or (not dates and _marked(text)):
         return ["box", "band"] if tall else ["box"]
     height = max(w.bbox[3] for w in words) - min(w.bbox[1] for w in words)
     # lost, or left by the second reading as a few numerals (2026年06月04日 joined to a
@@ -127,8 +127,12 @@ def broken_date(text: str) -> bool:
     0.93, too sure for the word-by-word second reading to look at it)."""
     from extractors.normalize import find_dates
 
-    return ("年" in text and ("月" in text or "日" in text) and len(text) <= SHORT
-            and bool(_NUMERAL.search(text)) and not find_dates(text))
+    return "年" in text and ("月" in text or "日" in text) and _marked(text) and not find_dates(text)
+
+
+def _marked(text: str) -> bool:
+    """Short, with 年, 月 or 日 and a numeral: what a date left by OCR looks like."""
+    return len(text) <= SHORT and bool(_MARK.search(text)) and bool(_NUMERAL.search(text))
 
 
 def _views(clean: np.ndarray, scanned: np.ndarray, box: tuple[int, int, int, int], shapes: list[str],
