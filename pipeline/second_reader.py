@@ -39,6 +39,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import cv2
@@ -64,7 +65,10 @@ SURE = 0.90  # the second reader's own confidence needed to replace a word
 REGROUP_SURE = 0.96  # ... and to replace words by a different number of characters
 NAME_DOUBT = 0.97  # in a company's name, a Chinese character Tesseract is less sure of than this ...
 NAME_SURE = 0.98  # ... takes a second reading this sure of a different one (芯 read as 忆 at 0.89)
+NAME_MARGIN = 0.10  # ... or one FAIR sure and surer by this much (曜 at 0.95 over 上 at 0.81, 0.89 over 电 at 0.59)
 NAME_WORDS = 40  # a stretch naming a company is read whole when it has no more words than this
+CONTEST = 0.50  # a doubtful word the second reader reads otherwise, this sure of the difference ...
+CONTESTED = 0.45  # ... is no surer than this: neither reader can be believed (4.510.257.40 at 0.68 / 4.519)
 GUESS = 0.30  # a Tesseract word under this confidence is a guess (叁 read as 僚 at 0.0) ...
 FAIR = 0.80  # ... which a second reading this sure replaces one for one
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
@@ -210,8 +214,9 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
     and one crop of both squeezes each into a few pixels of the recogniser's 48."""
     spans: list[tuple[int, int]] = []
     for lo, hi in line_stretches(words):
+        gaps = date_gaps(words[lo:hi])
         bad = [i for i in range(lo, hi)
-               if words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)]
+               if (words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)) or i - lo in gaps]
         runs: list[list[int]] = []
         for i in bad:
             if runs and i - runs[-1][1] <= JOIN_GAP:
@@ -220,6 +225,21 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
                 runs.append([i, i + 1])
         spans += [(max(lo, a - CONTEXT_WORDS), min(hi, b + CONTEXT_WORDS)) for a, b in runs]
     return spans
+
+
+# a date's month or day that OCR read as a mark: 2070年2月?日 (7 as ? at 0.86), 2021年"月2日
+_DATE_GAP = re.compile(r"(?<=[0-9〇一二三四五六七八九十][年月])[^0-9〇○零一二三四五六七八九十年月日\s]{1,2}(?=[月日])")
+
+
+def date_gaps(words: list[Word]) -> set[int]:
+    """Indices of the words holding a date's month or day read as something no numeral
+    is (Tesseract sure of it enough that its confidence alone would not get it re-read)."""
+    text = "".join(w.text for w in words)
+    ends = list(accumulate(len(w.text) for w in words))
+    out: set[int] = set()
+    for m in _DATE_GAP.finditer(text):
+        out.update(i for i, end in enumerate(ends) if end > m.start() and end - len(words[i].text) < m.end())
+    return out
 
 
 def line_stretches(words: list[Word]) -> list[tuple[int, int]]:
@@ -338,13 +358,18 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     confident word changes nothing.
 
     A word whose characters were all confirmed keeps its text, with the better of the
-    two confidences; a corrected word takes the second reader's weakest probability.
+    two confidences; a corrected word takes the second reader's weakest probability. A
+    doubtful word the second reader read otherwise, ``CONTEST`` sure of the difference but
+    not sure enough to replace it, keeps its text at no more than ``CONTESTED``: under a
+    seal 4,549,257.40 was read 4.510.257.40 at 0.68 and 4.519.257.40, and neither reading
+    should be decided on.
 
     In a company's name (``name``), Tesseract's Chinese characters are second-guessed
     beyond its doubt: it reads 芯 as 忆 or 心 at 0.89-0.95, as sure as it is of the
     characters it reads right, and a name is the field every rule starts from. There a
     character Tesseract is less than ``NAME_DOUBT`` sure of takes a different Chinese
-    character the second reader is ``NAME_SURE`` of, one for one.
+    character the second reader is ``NAME_SURE`` of, or ``FAIR`` sure of and ``NAME_MARGIN``
+    surer than Tesseract was, one for one.
     """
     from difflib import SequenceMatcher
 
@@ -359,6 +384,7 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     second = [fold_char(ch) for ch in reading.chars]
     new_chars = [list(w.text) for w in words]
     probs: list[list[float | None]] = [[None] * len(w.text) for w in words]
+    contested: set[int] = set()  # doubtful words the second reader read otherwise, and fairly surely
     ops = SequenceMatcher(None, first, second, autojunk=False).get_opcodes()
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
@@ -370,13 +396,17 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                 wi, ci = owner[i]
                 p, conf = reading.probs[j], words[wi].conf
                 if (conf < doubt and (p >= sure or (conf < GUESS and p >= FAIR))) or (
-                        name and conf < NAME_DOUBT and p >= NAME_SURE
+                        name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
+                elif conf < doubt and p >= CONTEST:
+                    contested.add(wi)
     out = []
-    for word, chars, ps in zip(words, new_chars, probs):
+    for wi, (word, chars, ps) in enumerate(zip(words, new_chars, probs)):
         if any(p is None for p in ps) or not ps:
+            if wi in contested and "".join(chars) == word.text and word.conf > CONTESTED:
+                word = word.model_copy(update={"conf": CONTESTED, "first_conf": word.conf})
             out.append(word)  # not every character was seen alike by both readers
             continue
         low = round(min(ps), 4)
@@ -583,25 +613,26 @@ def sure_of_all(reading: Reading) -> bool:
 def _date_completed(line_words: list[Word], a: int, b: int, reading: Reading,
                     x_origin: float) -> list[Word] | None:
     """Words a..b replaced by the second reading when that, and only that, makes the line
-    hold a whole date (三O〇二入年三月一日 → 二O二六年三月一日: the year under a seal's ring,
-    misread by Tesseract with a confidence too high for ``merge`` to overrule). A date is
-    what the field extractors take for one (extractors.normalize.find_dates), and its shape
-    is strong evidence that the second reader saw the characters right; the reading must
-    be ``DATE_FLOOR`` sure of each, and cover every word it replaces."""
+    hold one more whole date (三O〇二入年三月一日 → 二O二六年三月一日: the year under a seal's
+    ring, misread by Tesseract with a confidence too high for ``merge`` to overrule; the end
+    of a period, 2020年2月8日至2070年2月?日). A date is what the field extractors take for
+    one (extractors.normalize.find_dates), and its shape is strong evidence that the second
+    reader saw the characters right; the reading must be ``DATE_FLOOR`` sure of each, and
+    cover every word it replaces."""
     from extractors.normalize import find_dates
 
     span = line_words[a:b]
     if not reading.chars or min(reading.probs) < DATE_FLOOR or not _covers(span, reading, x_origin):
         return None
-    if find_dates("".join(w.text for w in line_words)):
-        return None
     placed = place_reading(reading, 0, len(reading.chars), span, line_words, x_origin)
     head = "".join(w.text for w in line_words[:a])
     middle = "".join(w.text for w in placed)
     tail = "".join(w.text for w in line_words[b:])
-    # the date must take in the replaced words (offsets: find_dates keeps lengths)
-    if not any(end > len(head) and start < len(head) + len(middle)
-               for _, start, end in find_dates(head + middle + tail)):
+    dates = find_dates(head + middle + tail)
+    if len(dates) <= len(find_dates("".join(w.text for w in line_words))):
+        return None
+    # the new date must take in the replaced words (offsets: find_dates keeps lengths)
+    if not any(end > len(head) and start < len(head) + len(middle) for _, start, end in dates):
         return None
     return placed
 
@@ -654,6 +685,8 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     views: dict[tuple[int, int, int], list[tuple[tuple[int, int, int, int], Reading]]] = {}
     for (li, a, b, box), reading in zip(jobs, readings):
         views.setdefault((li, a, b), []).append((box, reading))
+        log.debug("span %r at %s read %s", "".join(w.text for w in lines[li].words[a:b]), box,
+                  " ".join(f"{c}:{p:.2f}" for c, p in zip(reading.chars, reading.probs)))
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
     # right to left in each line, so the spans still to merge keep their word indices
     for (li, a, b), seen in sorted(views.items(), key=lambda kv: (kv[0][0], -kv[0][1])):

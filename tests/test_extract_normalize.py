@@ -41,6 +41,10 @@ D = dt.date
     ("三一六年五月二十五日", None),
     ("天三二五年三月五日", None),
     ("二人二五年七月", None),
+    # a day followed by 年 or 月 is a misread middle, not the day: 二十一日 with 十 read as 年
+    ("二〇二六年五月二年一日", None),
+    ("2026年5月2年1日", None),
+    ("2026年5月2", D(2026, 5, 2)),  # 日 lost at a line's end
     ("", None),
     ("无", None),
 ])
@@ -67,6 +71,13 @@ def test_find_year():
     ("12345", 12_345),
     ("2 000 000 元", 2_000_000),
     ("注册资本：1000万元人民币", 10_000_000),
+    # a thousands comma OCR read as another small mark, before a group a separator or unit follows
+    ("2;848,000.00元", 2_848_000),
+    ("2:848,000.00", 2_848_000),
+    ("12;345元", 12_345),
+    ("1:500", 1),  # a ratio, not a figure with a misread comma
+    ("89,712,00876", 89_712_008.76),  # the point before the cents lost: a group of five digits
+    ("-1,234,56789", -1_234_567.89),
     ("无", None),
     ("", None),
 ])

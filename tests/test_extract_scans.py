@@ -127,6 +127,9 @@ def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
                                          ("21,593,4 45.83 18,100,481.28", 21_593_445.83),
                                          ("21,593,4 445.83	18,100,481.28", None),  # no whole figure
                                          ("1,234.56 45.83	18,100,481.28", 1_234.56),
+                                         # seed 37: the point before the cents lost
+                                         ("89,712,00876 79,940,517.04", 89_712_008.76),
+                                         ("89,712,0087 79,940,517.04", None),
                                          ("31,708,375.\t240,820.16", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",

@@ -53,6 +53,24 @@ def test_one_view_or_two_kinds_alike_do_not_overrule_a_date():
     assert date_lines._agreed(words, same_kind) is None
 
 
+def test_three_kinds_of_view_agreeing_overrule_a_weaker_date_none_was_sure_of():
+    """Seed 37's case_005: Tesseract read 二O〇二六年八月二者八日 (the 2nd, at 0.62); three
+    kinds of view read the 28th, none SURE of every character."""
+    words = _words([("二O〇二", 0.62), ("六", 0.96), ("年", 0.93), ("八", 1.0), ("月", 1.0), ("二", 1.0),
+                    ("者", 0.19), ("八", 1.0), ("日", 0.99)])
+    views = [_view("二〇二六年八月二十八日", 0.86, "scanned:band"), _view("二〇二六年八月二十八日", 0.78, "scanned:box"),
+             _view("二〇二六年八月二十八日", 0.69, "clean:band")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines._replaced(words, *chosen)))[0][0] == dt.date(2026, 8, 28)
+    assert date_lines._agreed(words, views[:2]) is None  # two kinds, neither SURE: not enough
+    weak_third = [*views[:2], _view("二〇二六年八月二十八日", 0.55, "clean:band")]
+    assert date_lines._agreed(words, weak_third) is None  # the third under AGREE counts for nothing
+    # never over a date Tesseract was surer of than the surest view
+    sure = _words([("二〇二六年八月二日", 0.90)])
+    assert date_lines._agreed(sure, views) is None
+
+
 def test_a_date_tesseract_was_sure_of_stays():
     words = _words([("二O二六年八月二日", 0.97)])
     views = [_view("二〇二六年八月三日", 0.96, "clean:box"), _view("二〇二六年八月三日", 0.95, "scanned:box")]
@@ -95,6 +113,49 @@ def test_views_that_disagree_give_nothing():
     lost = _words([("Pa", 0.1)])
     views = [_view("二C二六年九月二三日", 0.59, "clean:band"), _view("二〇二六年九月二十三日", 0.71, "scanned:band")]
     assert date_lines._agreed(lost, views) is None
+
+
+def test_a_date_read_surely_breaks_a_tie_with_one_no_view_was_sure_of():
+    """Seed 37's case_006: under a seal's ink over the 6 of 2026 the boxes read 2020 (least
+    sure 0.84, 0.86), the bands 2026 (0.82, 0.99); the second reading had made 2020 of
+    Tesseract's 202站."""
+    words = _words([("2020", 0.79), ("年", 0.63), ("07", 1.0), ("月", 0.88), ("10", 1.0), ("日", 1.0)])
+    views = [_view("2020年07月10日", 0.86, "clean:box"), _view("2020年07月10日", 0.84, "scanned:box"),
+             _view("2026年07月10日", 0.82, "clean:band"), _view("2026年07月10日", 0.99, "scanned:band")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines._replaced(words, *chosen)))[0][0] == dt.date(2026, 7, 10)
+    # a rival read surely too: nothing
+    sure_rival = [_view("2020年07月10日", 0.95, "clean:box"), *views[1:]]
+    assert date_lines._agreed(words, sure_rival) is None
+    # neither read surely: nothing
+    assert date_lines._agreed(words, [*views[:3], _view("2026年07月10日", 0.85, "scanned:band")]) is None
+
+
+def test_under_a_grey_seal_the_scan_outranks_the_cleaned_page_between_sure_dates():
+    """Seed 37's case_008: under a grey seal the cleaned band read 2018年2月11日 and the
+    scanned band 2018年2月14日, both sure: cleaning had faded the 4's strokes with the seal."""
+    lost = _words([("20186", 0.0), ("朋", 0.0), ("11", 0.81), ("se", 0.01)])
+    views = [_view("2018年2月11日", 0.99, "clean:band"), _view("2018年2月14日", 0.98, "scanned:band")]
+    chosen = date_lines._agreed(lost, views, grey=True)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines._replaced(lost, *chosen)))[0][0] == dt.date(2018, 2, 14)
+    assert date_lines._agreed(lost, views) is None  # under a red seal, or none: nothing
+    # a view of the scan reading the cleaned page's date too makes it the date of more kinds
+    more = date_lines._agreed(lost, [*views, _view("2018年2月11日", 0.97, "scanned:box")], grey=True)
+    assert find_dates("".join(more[0].chars))[0][0] == dt.date(2018, 2, 11)
+
+
+def test_a_month_parted_from_its_year_by_a_blank_is_read_with_it():
+    """Seed 31's licence: 网址 http://www.gsxt.gov.cn 201 3月11日, 7年 lost under the seal: the
+    year's digits join the stretch of the month, not the address."""
+    words = _words([("http://www.gsxt.gov.cn", 0.9), ("201", 1.0), ("3", 1.0), ("月", 1.0), ("11", 1.0), ("日", 1.0)])
+    assert date_lines.year_joined(words, [(0, 2), (2, 6)]) == [(0, 1), (1, 6)]
+    assert date_lines.year_joined(words[1:], [(0, 1), (1, 5)]) == [(0, 5)]
+    # not letters, nor a long number, nor a stretch that does not start with a month
+    assert date_lines.year_joined(_words([("abc", 0.9), ("3月11日", 0.9)]), [(0, 1), (1, 2)]) == [(0, 1), (1, 2)]
+    assert date_lines.year_joined(_words([("12345", 0.9), ("3月11日", 0.9)]), [(0, 1), (1, 2)]) == [(0, 1), (1, 2)]
+    assert date_lines.year_joined(_words([("2017", 0.9), ("第3页", 0.9)]), [(0, 1), (1, 2)]) == [(0, 1), (1, 2)]
 
 
 def test_only_stretches_under_a_seal_that_hold_or_lost_a_date_are_looked_at():

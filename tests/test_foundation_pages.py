@@ -158,7 +158,7 @@ def test_a_timed_out_page_is_remembered_for_its_budget_only(tmp_path, data_dir):
     from pipeline.pages import timed_out
 
     docmaker.page_image(docmaker.LICENSE).save(tmp_path / "scan.png")
-    tight = Settings(data_dir=data_dir / "timeout-cache", ocr_timeout=0.3)
+    tight = Settings(data_dir=data_dir / "timeout-cache", ocr_timeout=0.001)
     sub = ingest(tmp_path, tight)
     first = read_page(sub, sub.files[0], 1, tight)
     assert timed_out(first) and not first.cached

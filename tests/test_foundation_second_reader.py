@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from extractors.normalize import find_dates
 from pipeline import ocr, second_reader
 from pipeline.models import Line, Word
 from pipeline.ocr import make_line
@@ -358,6 +359,29 @@ def test_a_second_reading_that_completes_a_date_is_taken():
     assert second_reader._date_completed(words, 0, 5, shaky, 1400) is None
 
 
+def test_a_date_part_read_as_a_mark_is_read_again_and_completes_the_period():
+    """Seed 37's licence: 营业期限2020年2月8日至2070年2月?日, the 7 read as ? at 0.86 (not
+    doubted by its confidence). The word is re-read, and a reading that makes the line hold
+    one more date is taken."""
+    words = _words([("2020年2月8日至", 0.95), ("2070", 1.0), ("年", 1.0), ("2", 1.0), ("月", 1.0), ("?日", 0.86)],
+                   x0=1000)
+    assert second_reader.date_gaps(words) == {5}
+    assert any(a <= 5 < b for a, b in second_reader.doubtful_spans(words))
+    assert second_reader.date_gaps(_words([("2070年2月7日", 0.9)])) == set()
+    assert second_reader.date_gaps(_words([("二〇二六年", 0.9), ("三", 0.9), ("月", 0.9), ("十", 0.9), ("日", 0.9)])) == set()
+    centres = [(w.bbox[0] + w.bbox[2]) / 2 - 1000 for w in words[1:]]
+    reading = Reading(tuple("2070年2月7日"), (0.99,) * 9,
+                      (centres[0] - 30, centres[0] - 10, centres[0] + 10, centres[0] + 30,
+                       centres[1], centres[2], centres[3], centres[4] - 20, centres[4] + 20))
+    done = second_reader._date_completed(words, 1, 6, reading, 1000)
+    assert done is not None
+    line = "".join(w.text for w in words[:1]) + "".join(w.text for w in done)
+    assert [d for d, _, _ in find_dates(line)][1].isoformat() == "2070-02-07"
+    # a reading that makes no further date changes nothing
+    same = Reading(tuple("2070年2月?日"), (0.99,) * 9, reading.xs)
+    assert second_reader._date_completed(words, 1, 6, same, 1000) is None
+
+
 def _figure_in_a_ruled_cell(text: str = "226.71", *, font_size: int = 30) -> tuple[np.ndarray, tuple]:
     """A figure with a table's vertical rule beside it, and the box Tesseract gave the two
     together: as tall as the rule (the 合计 cell of an investment table)."""
@@ -419,6 +443,22 @@ def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
     assert together == alone
 
 
+def test_a_doubtful_word_read_otherwise_and_not_replaced_is_not_believed():
+    """Seed 31: under a seal 4,549,257.40 read 4.510.257.40 at 0.68 by Tesseract and
+    4.519.257.40 by the second reader (9 at 0.79, not sure enough to replace 0). The word
+    keeps its text at CONTESTED, under the floor a field is decided on."""
+    words = _words([("4.510.257.40", 0.68)])
+    reading = Reading(tuple("4.519.257.40"), (1.0,) * 4 + (0.79,) + (1.0,) * 7, tuple(float(i) for i in range(12)))
+    out = merge(words, reading)
+    assert out[0].text == "4.510.257.40" and out[0].conf == second_reader.CONTESTED
+    assert out[0].first_conf == 0.68
+    # a difference the second reader was unsure of, or a word Tesseract was sure of, stays
+    faint = Reading(reading.chars, (1.0,) * 4 + (0.4,) + (1.0,) * 7, reading.xs)
+    assert merge(words, faint)[0].conf == 0.68
+    sure = _words([("4.510.257.40", 0.92)])
+    assert merge(sure, reading)[0].conf == 0.92
+
+
 def test_in_a_company_name_a_confident_misreading_gives_way_to_a_surer_one():
     """Tesseract reads 芯 as 忆 at 0.89, as sure as of the characters it reads right: in a
     company's name a second reading 0.99 sure of another character replaces it; elsewhere,
@@ -433,3 +473,14 @@ def test_in_a_company_name_a_confident_misreading_gives_way_to_a_surer_one():
     assert "".join(w.text for w in merge(words, unsure, name=True)) == "上海忆原动"
     digits = _words([("2025", 0.9)])
     assert merge(digits, _reading("2026", 0.995), name=True)[0].text == "2025"
+    # seed 37: 曜 read as 上 at 0.81, read again as 曜 at 0.95: sure, and surer by a margin
+    weak = _words([("上", 0.96), ("海", 0.95), ("忆", 0.81), ("原", 0.93), ("动", 0.95)])
+    fair = _reading("上海芯原动", 0.95)
+    assert "".join(w.text for w in merge(weak, fair, name=True)) == "上海芯原动"
+    assert "".join(w.text for w in merge(weak, fair)) == "上海忆原动"  # only in a name
+    close = _words([("上", 0.96), ("海", 0.95), ("忆", 0.86), ("原", 0.93), ("动", 0.95)])
+    assert "".join(w.text for w in merge(close, fair, name=True)) == "上海忆原动"  # not by the margin
+    # seed 31: 曜 read as 电 at 0.59, read again as 曜 at 0.89; under FAIR, never
+    doubted = _words([("上", 0.96), ("海", 0.95), ("忆", 0.59), ("原", 0.93), ("动", 0.95)])
+    assert "".join(w.text for w in merge(doubted, _reading("上海芯原动", 0.89), name=True)) == "上海芯原动"
+    assert "".join(w.text for w in merge(doubted, _reading("上海芯原动", 0.78), name=True)) == "上海忆原动"

@@ -19,15 +19,16 @@ _NUMERAL = "〇○零一二三四五六七八九"  # the digits of a year in wor
 _Y = r"((?:19|20)\d{2})"
 _PATTERNS = [
     # 2025年3月5日 (日 may be read as 曰 or missing at a line end); a day of three digits
-    # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st)
-    re.compile(_Y + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*(?:日|曰|号)?"),
+    # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st), nor is one
+    # followed by 年 or 月 (2026年5月2年1日: 二十一日 with 十 read as 年, not the 2nd)
+    re.compile(_Y + r"\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*(?:日|曰|号|(?!\s*[年月]))"),
     # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
     re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),
     # 20250305
     re.compile(r"(?<!\d)" + _Y + r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
 ]
 _CN_DATE = re.compile(
-    f"([{_CN_NUM}]{{4}})\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号)?"
+    f"([{_CN_NUM}]{{4}})\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号|(?!\\s*[年月]))"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-|/|\.|年度)")
 _CN_YEAR = re.compile(f"([{_CN_NUM}]{{4}})\\s*年")

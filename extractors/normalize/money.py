@@ -50,6 +50,17 @@ def _fix_upper_ocr(s: str) -> str:
 _MIXED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}(?![\d.,])")
 
 
+# 2;848,000.00 / 2:848,000.00: OCR reads a thousands comma as another small mark; one
+# standing before a group of exactly three digits that another separator or a unit follows
+# is a comma (a bare 1:500 stays a ratio)
+_MARK_AS_COMMA = re.compile(r"(?<=\d)[;:'、](?=\d{3}(?:[.,;:'、]\d|\s*[元万亿]))")
+
+
+# 89,712,00876: the point before the cents lost; a comma group of five digits is a group
+# of three and the cents (no grouped figure has a longer group)
+_LOST_POINT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*,\d{3})(\d{2})(?![\d.,])")
+
+
 def _regroup(m: re.Match) -> str:
     tok = m.group(0)
     if tok.count(".") < 2 and not re.search(r"\.\d{3}[.,]|[.,]{2}", tok):
@@ -95,6 +106,8 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
         # an amount in words we cannot read: a later figure in the sentence is another amount
         return None
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
+    s = _MARK_AS_COMMA.sub(",", s)
+    s = _LOST_POINT.sub(r"\1.\2", s)
     s = _MIXED_GROUPS.sub(_regroup, s)
     m = _ARABIC.search(s)
     mu = _UPPER_RUN.search(s)
