@@ -49,7 +49,7 @@ import numpy as np
 
 from pipeline.models import Line, Seal, Word
 from pipeline.second_reader import (
-    Reading, is_lost, place_reading, line_stretches, usual_height, recogniser, relined, span_box)
+    Reading, densest_band, is_lost, line_stretches, place_reading, recogniser, relined, span_box, usual_height)
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ MANY = 3  # kinds of view agreeing, each AGREE sure, that overrule a weaker date
 SEEN = 0.50  # a view counts towards agreement when it is this sure of each character
 TALL = 1.6  # a stretch's box taller than this many text heights holds more than a line
 BAND = 1.4  # the band read from such a box: this many text heights
+WIDEN = 3.0  # ... and, for a stretch Tesseract lost, this many text heights wider on each side
 JOINED = 4.5  # text heights: a lost stretch taller than this is the seal itself, not a line joined to it
 MAX_CROPS = 16  # per page, dates first: a photo of noise must not cost seconds
 SHORT = 24  # characters: a stretch with 年, 月 or 日 but no date is looked at only when this short
@@ -101,7 +102,7 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
             f"{kind} " + " ".join(f"{c}:{p:.2f}" for c, p in zip(r.chars, r.probs)) for r, _, kind in views),
             None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
         if chosen is not None:
-            words_of[li][lo:hi] = _replaced(words, *chosen)
+            words_of[li][lo:hi] = replaced(words, *chosen)
     return relined(lines, words_of), sum(len(views) for *_, views in jobs)
 
 
@@ -175,15 +176,14 @@ def _marked(text: str) -> bool:
 def _views(clean: np.ndarray, scanned: np.ndarray, box: tuple[int, int, int, int], shapes: list[str],
            text_height: float) -> list[tuple[str, tuple[int, int, int, int], np.ndarray]]:
     """The crops to read: (kind, where it lies on the page, the crop)."""
-    x0, y0, x1, y1 = box
     boxes = []
+    # Tesseract's box of a stretch it lost under a ring need not hold all of it (2101-2254
+    # tall, its first three characters left of it): the band alone reaches wider. A stretch
+    # read as a date or near one is boxed right; wider, its band takes in other text
+    reach = 0 if "box" in shapes else int(WIDEN * text_height)
     for shape in shapes:
         if shape == "band":
-            band = int(BAND * text_height)
-            ink = (clean[y0:y1, x0:x1] < 128).sum(axis=1).astype(float)
-            sums = np.convolve(ink, np.ones(band), mode="valid")
-            top = y0 + int(np.argmax(sums))
-            boxes.append((shape, (x0, top, x1, top + band)))
+            boxes.append((shape, densest_band(clean, box, int(BAND * text_height), reach)))
         else:
             boxes.append((shape, box))
     return [(f"{name}:{shape}", b, image[b[1]:b[3], b[0]:b[2]])
@@ -267,7 +267,7 @@ def supports(reading: Reading, date: tuple[str, ...]) -> bool:
     return False
 
 
-def _replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],
+def replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],
               j1: int, j2: int) -> list[Word]:
     """The stretch with the words under the date's characters given way to them."""
     steps = [b - a for a, b in zip(reading.xs, reading.xs[1:]) if b > a]

@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import date_lines, geometry, lost_lines, ocr, render, seal_gaps, second_reader
+from pipeline import date_lines, geometry, lost_lines, name_lines, ocr, render, seal_gaps, second_reader
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -27,7 +27,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-30"
+READER_VERSION = "pages-32"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -159,11 +159,13 @@ def upright_views(turned: np.ndarray, skew: float, page_no: int) -> tuple[np.nda
 # a poor but upright scan 0.5-0.6; the same pages on their side or upside down score
 # <= 0.26 (measured on clean, sparse, noisy and photographed pages). So the reading itself
 # decides orientation. The direction of the lines (geometry.lines_are_vertical, which
-# ignores table ruling) leaves two candidates, 0/180 or 90/270: one is read, and only a
-# reading that is clearly of a page the wrong way up sends the other one to OCR. If both
-# read that badly the line direction itself was wrong, and a probe of all four
-# orientations on a band of the page (one Tesseract call) picks one more. Upright pages,
-# nearly all of them, cost one pass, poor upright scans too; upside-down pages two.
+# ignores table ruling) leaves two candidates, 0/180 or 90/270: one is read, and a reading
+# that is clearly of a page the wrong way up is followed by a probe of all four
+# orientations on a band of the page (one Tesseract call); only a way the probe reads
+# clearly better is read whole (or the other way, when the bands hold no text at all).
+# Upright pages, nearly all of them, cost one pass, poor upright scans too; upside-down
+# pages two and the probe. Before the probe came first, a photo of noise was read whole
+# both ways: an honour certificate photographed at 150 dpi cost 83 s, 35 s a way.
 # A page on its side was turned a quarter either way, and photos come both ways about as
 # often: reading the 90° view first wasted a whole read on every page turned the other
 # way (1.2 s of the intake bench's 13 page-seconds), so a probe of the two views' bands
@@ -181,6 +183,7 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
         for name, step in (("second reading", lambda ls: second_reader.reread(clean, ls)),
                            ("seal gaps", lambda ls: seal_gaps.reread_under_seals(clean, ls, seals)),
                            ("date lines", lambda ls: date_lines.recheck_dates(clean, upright, ls, seals)),
+                           ("name lines", lambda ls: name_lines.recheck_names(clean, upright, ls, seals)),
                            ("lost lines", lambda ls: lost_lines.read_lost_lines(clean, ls))):
             try:
                 lines, crops = step(lines)
@@ -202,13 +205,12 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
     reads = [_ocr_at(image, first, sf, page_no, settings)]
     if reads[0][0].mean_conf >= WRONG_WAY_CONF or not reads[0][0].lines:  # blank is not rotated
         return reads[0]
-    reads.append(_ocr_at(image, (first + 180) % 360, sf, page_no, settings))
-    if reads[1][0].mean_conf < WRONG_WAY_CONF:
-        probes = _probe(image, settings)
-        best = max(probes, key=probes.get)
-        tried = max(probes[first], probes[(first + 180) % 360])
-        if best % 180 != first % 180 and probes[best] >= tried + PROBE_MARGIN:
-            reads.append(_ocr_at(image, best, sf, page_no, settings))
+    probes = _probe(image, settings)
+    best = max(probes, key=probes.get)
+    if probes[best] >= probes[first] + PROBE_MARGIN:
+        reads.append(_ocr_at(image, best, sf, page_no, settings))
+    elif not any(probes.values()):  # the bands hold no text to tell by: read the other way whole
+        reads.append(_ocr_at(image, (first + 180) % 360, sf, page_no, settings))
     return max(reads, key=lambda read: read[0].mean_conf)
 
 

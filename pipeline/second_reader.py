@@ -283,6 +283,19 @@ def span_box(line: Line, a: int, b: int, shape: tuple[int, ...]) -> tuple[int, i
             min(h, int(np.ceil(y1 + pad * 0.6))))
 
 
+def densest_band(image: np.ndarray, box: tuple[int, int, int, int], height: int,
+                 reach: int = 0) -> tuple[int, int, int, int]:
+    """The rows of ``box``, ``height`` tall, holding the most dark ink, ``reach`` wider on
+    each side: where a line of text lies in a box Tesseract made of that line and a seal's
+    ring together (twice as tall as text, or more)."""
+    x0, y0, x1, y1 = box
+    ink = (image[y0:y1, x0:x1] < 128).sum(axis=1).astype(float)
+    if ink.size == 0:
+        return box
+    top = y0 + int(np.argmax(np.convolve(ink, np.ones(height), mode="valid"))) if len(ink) > height else y0
+    return max(0, x0 - reach), top, min(image.shape[1], x1 + reach), top + height
+
+
 def ink_band(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     """The crop narrowed, top and bottom, to its text when a table rule made Tesseract's box
     far taller than the text (the 合计 figure boxed with the column's rule: 97 px for

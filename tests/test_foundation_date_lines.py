@@ -38,7 +38,7 @@ def test_a_weak_date_gives_way_to_a_date_two_views_agree_on():
              _view("二年三日", 0.5, "scanned:box")]
     chosen = date_lines._agreed(words, views)
     assert chosen is not None
-    out = date_lines._replaced(words, *chosen)
+    out = date_lines.replaced(words, *chosen)
     assert find_dates("".join(w.text for w in out))[0][0] == dt.date(2026, 8, 3)
     assert all(w.conf >= 0.96 for w in out)
     assert any(w.first_text for w in out)  # what Tesseract read there is kept
@@ -62,7 +62,7 @@ def test_three_kinds_of_view_agreeing_overrule_a_weaker_date_none_was_sure_of():
              _view("二〇二六年八月二十八日", 0.69, "clean:band")]
     chosen = date_lines._agreed(words, views)
     assert chosen is not None
-    assert find_dates("".join(w.text for w in date_lines._replaced(words, *chosen)))[0][0] == dt.date(2026, 8, 28)
+    assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2026, 8, 28)
     assert date_lines._agreed(words, views[:2]) is None  # two kinds, neither SURE: not enough
     weak_third = [*views[:2], _view("二〇二六年八月二十八日", 0.55, "clean:band")]
     assert date_lines._agreed(words, weak_third) is None  # the third under AGREE counts for nothing
@@ -82,7 +82,7 @@ def test_a_lost_date_is_taken_from_two_views_or_one_sure_one():
     two = [_view("二〇二六年九月十五日", 0.59, "clean:band"), _view("二〇二六年九月十五日", 0.90, "scanned:band")]
     chosen = date_lines._agreed(lost, two)
     assert chosen is not None
-    out = date_lines._replaced(lost, *chosen)
+    out = date_lines.replaced(lost, *chosen)
     assert "".join(w.text for w in out) == "二〇二六年九月十五日"
     assert date_lines._agreed(lost, two[:1]) is None  # one view, 0.59 sure: not enough
     assert date_lines._agreed(lost, [_view("二〇二六年九月十五日", 0.93, "scanned:band")]) is not None
@@ -97,7 +97,7 @@ def test_a_view_unsure_of_one_character_backs_a_date_another_kind_read():
     clean = _view("二〇元六年三月十二日", [1.0, 0.76, 0.39, 1.0, 1.0, 1.0, 1.0, 0.77, 0.88, 1.0], "clean:band")
     chosen = date_lines._agreed(lost, [scanned, clean])
     assert chosen is not None
-    assert find_dates("".join(w.text for w in date_lines._replaced(lost, *chosen)))[0][0] == dt.date(2026, 3, 12)
+    assert find_dates("".join(w.text for w in date_lines.replaced(lost, *chosen)))[0][0] == dt.date(2026, 3, 12)
     assert date_lines._agreed(lost, [scanned]) is None  # alone it is not sure enough
     # a view sure of a different character does not back it, nor one unsure of two
     sure_other = _view("二〇元六年三月十二日", [1.0, 0.76, 0.7, 1.0, 1.0, 1.0, 1.0, 0.77, 0.88, 1.0], "clean:band")
@@ -124,7 +124,7 @@ def test_a_date_read_surely_breaks_a_tie_with_one_no_view_was_sure_of():
              _view("2026年07月10日", 0.82, "clean:band"), _view("2026年07月10日", 0.99, "scanned:band")]
     chosen = date_lines._agreed(words, views)
     assert chosen is not None
-    assert find_dates("".join(w.text for w in date_lines._replaced(words, *chosen)))[0][0] == dt.date(2026, 7, 10)
+    assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2026, 7, 10)
     # a rival read surely too: nothing
     sure_rival = [_view("2020年07月10日", 0.95, "clean:box"), *views[1:]]
     assert date_lines._agreed(words, sure_rival) is None
@@ -139,7 +139,7 @@ def test_under_a_grey_seal_the_scan_outranks_the_cleaned_page_between_sure_dates
     views = [_view("2018年2月11日", 0.99, "clean:band"), _view("2018年2月14日", 0.98, "scanned:band")]
     chosen = date_lines._agreed(lost, views, grey=True)
     assert chosen is not None
-    assert find_dates("".join(w.text for w in date_lines._replaced(lost, *chosen)))[0][0] == dt.date(2018, 2, 14)
+    assert find_dates("".join(w.text for w in date_lines.replaced(lost, *chosen)))[0][0] == dt.date(2018, 2, 14)
     assert date_lines._agreed(lost, views) is None  # under a red seal, or none: nothing
     # a view of the scan reading the cleaned page's date too makes it the date of more kinds
     more = date_lines._agreed(lost, [*views, _view("2018年2月11日", 0.97, "scanned:box")], grey=True)
