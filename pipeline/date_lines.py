@@ -86,19 +86,29 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     # stretches with a date or 年月 first (they are read as a box too), then the lost ones
     # from the bottom of the page up: a date signs off a document, under its seal
     jobs.sort(key=lambda job: (job[3][0][0].endswith("band"), -job[3][0][1][3]))
-    while sum(len(views) for *_, views in jobs) > MAX_CROPS:
+    grey_seals = [s for s in seals if s.colour == "grey"]
+    return read_and_replace(engine, lines, jobs, MAX_CROPS, "date", lambda words, views: _agreed(
+        words, views, grey=under_a_seal(views[0][1], grey_seals)))
+
+
+def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, list]], max_crops: int,
+                     what: str, choose) -> tuple[list[Line], int]:
+    """Every job's views (line, stretch lo..hi, [(kind, box, crop)]), the first jobs up to
+    ``max_crops`` crops, read in one call to the recogniser; each stretch replaced by what
+    ``choose(words, [(reading, box, kind)])`` takes from its views (reading, box, j1, j2),
+    if anything; and how many crops were read."""
+    while sum(len(views) for *_, views in jobs) > max_crops:
         jobs.pop()
     if not jobs:
         return lines, 0
     readings = iter(engine.read([crop for *_, views in jobs for _, _, crop in views]))
     viewed = [(li, lo, hi, [(next(readings), b, kind) for kind, b, _ in views]) for li, lo, hi, views in jobs]
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
-    grey_seals = [s for s in seals if s.colour == "grey"]
     # right to left in each line, so the stretches still to change keep their word indices
     for li, lo, hi, views in sorted(viewed, key=lambda job: (job[0], -job[1])):
         words = words_of[li][lo:hi]
-        chosen = _agreed(words, views, grey=under_a_seal(views[0][1], grey_seals))
-        log.debug("date look at %r: %s; taken: %s", "".join(w.text for w in words), "; ".join(
+        chosen = choose(words, views)
+        log.debug("%s look at %r: %s; taken: %s", what, "".join(w.text for w in words), "; ".join(
             f"{kind} " + " ".join(f"{c}:{p:.2f}" for c, p in zip(r.chars, r.probs)) for r, _, kind in views),
             None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
         if chosen is not None:

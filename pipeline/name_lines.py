@@ -30,10 +30,9 @@ import unicodedata
 
 import numpy as np
 
-from pipeline.date_lines import replaced, under_a_seal
+from pipeline.date_lines import read_and_replace, under_a_seal
 from pipeline.models import Line, Seal
-from pipeline.second_reader import (
-    Reading, densest_band, line_stretches, recogniser, relined, span_box, usual_height)
+from pipeline.second_reader import Reading, densest_band, line_stretches, recogniser, span_box, usual_height
 
 log = logging.getLogger(__name__)
 
@@ -90,22 +89,7 @@ def recheck_names(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
                 views += [(f"{name}:band{k}", band, image[band[1]:band[3], band[0]:band[2]])
                           for name, image in (("clean", clean), ("scanned", scanned))]
             jobs.append((li, lo, hi, views))
-    while sum(len(views) for *_, views in jobs) > MAX_CROPS:
-        jobs.pop()
-    if not jobs:
-        return lines, 0
-    readings = iter(engine.read([crop for *_, views in jobs for _, _, crop in views]))
-    viewed = [(li, lo, hi, [(next(readings), b, kind) for kind, b, _ in views]) for li, lo, hi, views in jobs]
-    words_of = {li: list(line.words) for li, line in enumerate(lines)}
-    for li, lo, hi, views in sorted(viewed, key=lambda job: (job[0], -job[1])):
-        words = words_of[li][lo:hi]
-        chosen = agreed_name(views)
-        log.debug("name look at %r: %s; taken: %s", "".join(w.text for w in words), "; ".join(
-            f"{kind} " + " ".join(f"{c}:{p:.2f}" for c, p in zip(r.chars, r.probs)) for r, _, kind in views),
-            None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
-        if chosen is not None:
-            words_of[li][lo:hi] = replaced(words, *chosen)
-    return relined(lines, words_of), sum(len(views) for *_, views in jobs)
+    return read_and_replace(engine, lines, jobs, MAX_CROPS, "name", lambda _words, views: agreed_name(views))
 
 
 def suffix_mended(reading: Reading) -> Reading:

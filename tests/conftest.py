@@ -29,3 +29,13 @@ def policy():
     from pipeline.policy import load_policy
 
     return load_policy()
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The second reader's line recogniser, which every test of its readings needs."""
+    from pipeline.second_reader import recogniser
+
+    rec = recogniser()
+    assert rec is not None, "the PP-OCR model is not installed: run make setup"
+    return rec

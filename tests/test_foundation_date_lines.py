@@ -180,15 +180,6 @@ def test_only_stretches_under_a_seal_that_hold_or_lost_a_date_are_looked_at():
     assert date_lines._shapes(two, box, [SEAL], 45) == []  # a period is left as read
 
 
-@pytest.fixture(scope="module")
-def engine():
-    from pipeline.second_reader import recogniser
-
-    rec = recogniser()
-    assert rec is not None, "the PP-OCR model is not installed: run make setup"
-    return rec
-
-
 @pytest.mark.slow
 def test_a_date_misread_under_a_grey_ring_is_read_again_from_the_pixels(engine):
     """A signing block with a grey seal's ring through its date. Tesseract's own reading of

@@ -65,15 +65,6 @@ def test_views_naming_different_companies_as_often_give_nothing():
     assert name_lines.agreed_name(views) is None
 
 
-@pytest.fixture(scope="module")
-def engine():
-    from pipeline.second_reader import recogniser
-
-    rec = recogniser()
-    assert rec is not None, "the PP-OCR model is not installed: run make setup"
-    return rec
-
-
 @pytest.mark.slow
 def test_a_name_under_a_grey_ring_is_read_again_from_the_pixels(engine):
     """A cover page's signing line with a grey seal's ring through the name. Should

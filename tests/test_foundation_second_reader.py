@@ -205,13 +205,6 @@ def test_doubtful_spans_join_near_runs_and_add_context():
     assert doubtful_spans(_words([("，", 0.2), ("上海", 0.95)])) == []
 
 
-@pytest.fixture(scope="module")
-def engine():
-    rec = second_reader.recogniser()
-    assert rec is not None, "the PP-OCR model is not installed: run make setup"
-    return rec
-
-
 def _line_image(text: str, *, font_size: int = 44) -> np.ndarray:
     """One printed line, cropped as the pipeline crops a span: the text and a margin."""
     from PIL import Image, ImageDraw, ImageFont
