@@ -61,13 +61,26 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
+_SIGN_HERE = re.compile(r"^[(（〈<\[]?[盖签][章字][)）〉>\]]?")
+
+
 def names_expected(line_text: str, stretch_text: str) -> bool:
-    """The line names the applicant: a label of its name, or a part of a legal suffix left in
-    the stretch; and the stretch holds no whole company name already."""
-    stretch = _fold(stretch_text)
+    """The stretch may hold the applicant's name: it follows a label of that name on its
+    line (申报单位（盖章）：, with at least two characters after it), or a part of a legal
+    suffix is left in it; and it holds no whole company name already. A label with nothing
+    after it (申报单位（盖章） above a blank for the seal), or a sentence, is no name."""
+    stretch, line = _fold(stretch_text), _fold(line_text)
     if _COMPANY.search(stretch):
         return False
-    return any(label in _fold(line_text) for label in _applicant_labels()) or any(p in stretch for p in _PARTIAL)
+    if any(p in stretch for p in _PARTIAL):
+        return True
+    ends = [line.rfind(label) + len(label) for label in _applicant_labels() if label in line]
+    if not ends:
+        return False
+    after = _SIGN_HERE.sub("", line[max(ends):]).lstrip(":：;；,，. ")
+    if not 2 <= len(after) <= 40 or "。" in after:
+        return False  # a sentence follows the label (申报单位意见：以上材料真实有效。), not a name
+    return line.find(stretch) + len(stretch) > len(line) - len(after)
 
 
 def recheck_names(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],

@@ -30,6 +30,13 @@ def test_a_line_naming_the_applicant_without_a_whole_name_is_looked_at():
     # a whole name is left as Tesseract read it; a line with no name expected is not looked at
     assert name_lines.names_expected("申报单位(盖章):" + NAME, NAME) is False
     assert name_lines.names_expected("二〇二六年八月三日", "二〇二六年八月三日") is False
+    # a label with nothing after it, or a stretch before the label, holds no name
+    assert name_lines.names_expected("申报单位(盖章)", "申报单位(盖章)") is False
+    assert name_lines.names_expected("以上申报材料真实有效，特此申请。申报单位（盖章)", "以上申报材料真实有效，特此申请。申报单位（盖章)") is False
+    assert name_lines.names_expected("日期 申报单位(盖章):上海泽后f入了", "日期") is False
+    assert name_lines.names_expected("申报单位(盖章) 2026年8月4日", "申报单位(盖章)") is False
+    assert name_lines.names_expected("申报单位意见以上申报材料真实有效，特此申请。中报单位(盖章)", "中报单位(盖章)") is False
+    assert name_lines.names_expected("申报单位(盖章): 上海泽后f入了", "上海泽后f入了")
 
 
 def test_the_legal_suffix_is_mended_where_the_seal_took_its_gong():
