@@ -24,6 +24,21 @@ from extractors.vocab import FieldSpec, labels, vocab
 STOP = "_stop"
 GUESSED = 0.30  # a speck read with less confidence than this was guessed, not read
 _STRICT = {"uscc", "date", "money", "params", "phone", "int", "year"}  # parsers that reject noise
+_PHRASES = {"opinion", "result"}  # values a phrase of a sentence decides (不在本辖区 → reject)
+
+
+def phrase_spans(kind: str, parsed, spans: list[Span]) -> list[Span]:
+    """The spans a value was read from, narrowed to the phrase that decided it where the
+    value is a choice a phrase of a sentence makes: its confidence is that of the phrase
+    (经核查，该企业实际经营地不在本辖区，不加评认站报: 不在本辖区 read at 0.96-1.00, the rest
+    under a seal at 0.00), and its box is where the reviewer should look."""
+    if kind not in _PHRASES or not parsed.used:
+        return spans
+    for span in spans:
+        k = span.row.chars.find(parsed.used, span.start, span.end)
+        if k >= 0:
+            return [Span(span.row, k, k + len(parsed.used))]
+    return spans
 _ADDRESS_ONLY = re.compile(r"^(上海市)?[\u4e00-\u9fff]{2,3}区[\u4e00-\u9fff\d号弄路楼室幢()-]{2,40}$")
 
 
@@ -132,7 +147,7 @@ class DocReader:
                 spans = [span]
                 parsed = parse(kind, span.text, hit.label, typed=typed)
             if parsed is not None:
-                found = Found(parsed, spans, hit)
+                found = Found(parsed, phrase_spans(kind, parsed, spans), hit)
                 if accept is None or accept(found):
                     return found
         return None
@@ -144,7 +159,7 @@ class DocReader:
             for at, cell in _cells(row):
                 parsed = parse(kind, cell, typed=row.page.source == "text_layer")
                 if parsed is not None:
-                    return Found(parsed, [Span(row, at, at + len(cell))])
+                    return Found(parsed, phrase_spans(kind, parsed, [Span(row, at, at + len(cell))]))
         return None
 
     def last_date(self) -> Found | None:

@@ -456,7 +456,8 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
     gap in its reading where Tesseract saw ink is a character it cannot read, unless what
     Tesseract saw there is a stroke (``_STROKES``: the 二 it reads in the blank of a
     letter-spaced label, 类 二 二 型), or a character the second reader placed beside it
-    lies over it too (a glyph Tesseract cut in two)."""
+    lies over it too (a glyph Tesseract cut in two). Nor is one of a pair of like digits
+    (``lost_repeat``)."""
     regroup = REGROUP_SURE
     n = len(owner)
     at: list[list[int] | None] = [None] * (n + 1)  # boundary -> [lowest, highest] position
@@ -517,8 +518,18 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
         if any(_CJK.search(w.text) and not _over(w, xs, 0.25) and not set(w.text) <= _STROKES
                for w in words[wa:wb]):
             continue
+        if lost_repeat("".join(w.text for w in words[wa:wb]), "".join(reading.chars[j1:j2])):
+            continue
         out.append((wa, wb, j1, j2))
     return out
+
+
+def lost_repeat(first: str, second: str) -> bool:
+    """The second reading holds the first's digits but one of a pair of like digits: the
+    recogniser's decoding merges two like characters with no blank step between them
+    (1.997,.200.00 read again as 1,997,20.00, sure of every character)."""
+    a, b = re.sub(r"\D", "", first), re.sub(r"\D", "", second)
+    return len(a) == len(b) + 1 and any(a[k] == a[k + 1] and a[:k] + a[k + 1:] == b for k in range(len(a) - 1))
 
 
 def place_reading(reading: Reading, j1: int, j2: int, under: list[Word], span: list[Word],
@@ -705,7 +716,7 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     for (li, a, b), seen in sorted(views.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         span = lines[li].words[a:b]
         if (li, a, b) in whole:
-            anew = next((w for w in (rebuild_words(span, r, box[0]) for box, r in seen) if w is not None), None)
+            anew = rebuilt(span, seen)
             if anew is not None:
                 words_of[li][a:b] = anew
                 continue
@@ -716,6 +727,17 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
             merged = _date_completed(words_of[li], a, b, reading, box[0]) or merged
         words_of[li][a:b] = merged
     return relined(lines, words_of), len(jobs)
+
+
+def rebuilt(words: list[Word], seen: list[tuple[tuple[int, int, int, int], Reading]]) -> list[Word] | None:
+    """A lost stretch rebuilt from the surest of its views that rebuilds it: of a total boxed
+    with its column's rule, the tall crop read 1,997,20.00 (two zeros merged, the point at
+    0.55), the band 1,997,200.00 sure of every character."""
+    for box, reading in sorted(seen, key=lambda view: -_mean(view[1])):
+        anew = rebuild_words(words, reading, box[0])
+        if anew is not None:
+            return anew
+    return None
 
 
 def relined(lines: list[Line], words_of: dict[int, list[Word]]) -> list[Line]:

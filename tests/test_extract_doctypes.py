@@ -135,6 +135,9 @@ def test_application_security_test_fee_uppercase():
 @pytest.mark.parametrize("opinion,expected", [
     ("同意推荐", "approve"), ("原则同意", "approve"), ("不同意", "reject"), ("不予推荐", "reject"),
     ("☑同意 □不同意", "approve"), ("□同意 ☑不同意", "reject"),
+    # the reason read though the verdict is lost under the seal (seed 43: 不予推荐申报 as 不加评认站报)
+    ("经核查，该企业实际经营地不在本辖区，不加评认站报", "reject"), ("不予受理", "reject"),
+    ("☑同意推荐 □不予推荐", "approve"),
 ])
 def test_street_review(opinion, expected):
     lines = ["松江区产业专项补贴项目街镇初审意见表", "申报单位\t" + NAME, "项目名称\t智算平台建设",
@@ -144,6 +147,16 @@ def test_street_review(opinion, expected):
     assert f["street"].value == "九亭镇"
     assert f["review_date"].value == "2026-02-20"
     assert f["applicant_name"].value == NAME
+
+
+def test_an_opinion_is_as_sure_as_the_phrase_that_decided_it():
+    """Seed 43: 不予推荐申报 lost under the seal (0.00), the reason 不在本辖区 read surely: the
+    opinion's confidence is that of its phrase, not of the whole sentence."""
+    lines = ["松江区产业专项补贴项目街镇初审意见表", "申报单位\t" + NAME, "所属街镇\t九亭镇",
+             "街镇初审意见\t经核查，该企业实际经营地不在本辖区，不加评认站报", "日期：2026年2月20日"]
+    f = run("street_review", [lines], style="ocr", low={"加评认站": 0.0})
+    assert f["opinion"].value == "reject"
+    assert f["opinion"].confidence >= 0.5
 
 
 def test_credit_report_records_and_none():

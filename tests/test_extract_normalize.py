@@ -78,6 +78,8 @@ def test_find_year():
     ("1:500", 1),  # a ratio, not a figure with a misread comma
     ("89,712,00876", 89_712_008.76),  # the point before the cents lost: a group of five digits
     ("-1,234,56789", -1_234_567.89),
+    ("1,997,20.00", None),  # a digit lost from a group of three: which one cannot be told
+    ("12,34", None),
     ("无", None),
     ("", None),
 ])

@@ -436,6 +436,30 @@ def test_a_reading_does_not_depend_on_the_crops_read_with_it(engine):
     assert together == alone
 
 
+def test_a_figure_is_not_regrouped_into_one_that_lost_a_repeated_digit():
+    """Seed 43: Tesseract read 1,997,200.00 as 1.997,.200.00 (0.46); the recogniser, sure of
+    every character, read 1,997,20.00: its decoding merged the two zeros. Regrouped, the
+    total became 199,720 at 0.99."""
+    assert second_reader.lost_repeat("1.997,.200.00", "1,997,20.00")
+    assert not second_reader.lost_repeat("1.997,.200.00", "1,997,200.00")
+    assert not second_reader.lost_repeat("20224年", "2022年")  # a digit too many is not a repeat lost
+    words = _words([("合计", 0.96), ("1.997,.200.00", 0.46)])
+    reading = Reading(tuple("合计1,997,20.00"), (0.99,) * 13, tuple(float(i) for i in range(13)))
+    out = merge(words, reading)
+    assert "".join(w.text for w in out) != "合计1,997,20.00"
+
+
+def test_a_lost_stretch_is_rebuilt_from_its_surest_view():
+    """Seed 43: the tall crop of a total boxed with its column's rule read 1,997,20.00 (the
+    point at 0.55), the band 1,997,200.00 sure of all; the tall crop came first."""
+    words = _words([("1.997,.200.00", 0.46)], x0=1715)
+    xs = tuple(20.0 * i + 10 for i in range(12))
+    tall = Reading(tuple("1,997,20.00"), (0.99, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.99, 0.99), xs[:11])
+    band = Reading(tuple("1,997,200.00"), (1.0,) * 12, xs)
+    out = second_reader.rebuilt(words, [((1715, 1503, 1968, 1591), tall), ((1715, 1531, 1968, 1579), band)])
+    assert out is not None and "".join(w.text for w in out) == "1,997,200.00"
+
+
 def test_a_doubtful_word_read_otherwise_and_not_replaced_is_not_believed():
     """Seed 31: under a seal 4,549,257.40 read 4.510.257.40 at 0.68 by Tesseract and
     4.519.257.40 by the second reader (9 at 0.79, not sure enough to replace 0). The word

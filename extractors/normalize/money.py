@@ -61,6 +61,10 @@ _MARK_AS_COMMA = re.compile(r"(?<=\d)[;:'、](?=\d{3}(?:[.,;:'、]\d|\s*[元万�
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*,\d{3})(\d{2})(?![\d.,])")
 
 
+# commas between groups of three only, after the first group
+_GROUPS = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$")
+
+
 def _regroup(m: re.Match) -> str:
     tok = m.group(0)
     if tok.count(".") < 2 and not re.search(r"\.\d{3}[.,]|[.,]{2}", tok):
@@ -115,6 +119,8 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
         mu = None
     if m and mu and mu.start() < m.start():
         m = None  # the amount written out in words comes first: that is the one stated
+    if m and "," in m.group(1) and not _GROUPS.match(m.group(1)):
+        return None  # 1,997,20.00: a digit lost from a group of three; no way to tell which
     if m:
         try:
             num = float(m.group(1).replace(",", ""))
