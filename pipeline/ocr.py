@@ -127,7 +127,37 @@ def ocr_lines(
             groups[key] = []
             order.append(key)
         groups[key].append(Word(text=text, bbox=(x0, y0, x1, y1), conf=max(0.0, conf) / 100.0))
-    return [make_line(groups[key], block=key[0]) for key in order]
+    return [make_line(reboxed(groups[key]), block=key[0]) for key in order]
+
+
+DEGENERATE = 0.3  # a word box this small, in its line's usual heights, is not where the glyph is
+
+
+def reboxed(words: list[Word]) -> list[Word]:
+    """The line's words, a Chinese character Tesseract boxed as a dot put beside its
+    neighbour. Tesseract read a name's first character 上 right (0.43) but boxed it
+    (535, 1151, 537, 1153), 260 px left of 海 and below the line: the gap made the
+    character a cell of its own, and the name read 海芯原动网络科技有限公司."""
+    sizes = sorted(w.bbox[3] - w.bbox[1] for w in words if w.bbox[3] - w.bbox[1] > 2)
+    if len(sizes) < 2:
+        return words
+    tall = sizes[len(sizes) // 2]
+    out = list(words)
+    for k, w in enumerate(words):
+        small = w.bbox[2] - w.bbox[0] < DEGENERATE * tall and w.bbox[3] - w.bbox[1] < DEGENERATE * tall
+        if not small or not _CJK.search(w.text):
+            continue
+        width, gap = tall * len(w.text), tall * 0.1
+        if k + 1 < len(words):
+            nxt = words[k + 1].bbox
+            box = (nxt[0] - gap - width, nxt[1], nxt[0] - gap, nxt[3])
+        elif k > 0:
+            prev = out[k - 1].bbox
+            box = (prev[2] + gap, prev[1], prev[2] + gap + width, prev[3])
+        else:
+            continue
+        out[k] = w.model_copy(update={"bbox": box})
+    return out
 
 
 def make_line(words: list[Word], *, block: int = 0) -> Line:

@@ -168,3 +168,25 @@ def test_pdf_page_pixels_equal_pdfium_through_pil(tmp_path):
     want = np.asarray(pdf[0].render(scale=100 / 72).to_pil().convert("RGB"))[:, :, ::-1]
     pdf.close()
     assert np.array_equal(got, want)
+
+
+def test_a_character_boxed_as_a_dot_is_put_beside_its_neighbour():
+    """Seed 47: Tesseract read a name's 上 (0.43) but boxed it (535, 1151, 537, 1153), 260 px
+    left of 海; the gap made it a cell of its own and the name 海芯原动网络科技有限公司."""
+    from pipeline.models import Word
+
+    words = [Word(text="上", bbox=(535, 1151, 537, 1153), conf=0.43),
+             Word(text="海", bbox=(795, 1069, 838, 1128), conf=1.0),
+             Word(text="芯", bbox=(869, 1070, 899, 1124), conf=1.0),
+             Word(text="原", bbox=(927, 1069, 963, 1126), conf=1.0)]
+    out = ocr.reboxed(words)
+    x0, y0, x1, y1 = out[0].bbox
+    assert 700 < x0 < x1 < 795 and (y0, y1) == (1069, 1128)
+    assert out[1:] == words[1:] and out[0].text == "上" and out[0].conf == 0.43
+    # a dot of punctuation, or a line of dots alone, stays where Tesseract put it
+    dot = [Word(text=".", bbox=(535, 1151, 537, 1153), conf=0.4), *words[1:]]
+    assert ocr.reboxed(dot) == dot
+    assert ocr.reboxed(words[:1]) == words[:1]
+    # the last word boxed as a dot goes after the one before it
+    tail = ocr.reboxed([*words[1:], Word(text="动", bbox=(2000, 1151, 2002, 1152), conf=0.5)])
+    assert 963 < tail[-1].bbox[0] < 1000
