@@ -156,6 +156,8 @@ def reboxed(words: list[Word]) -> list[Word]:
             box = (prev[2] + gap, prev[1], prev[2] + gap + width, prev[3])
         else:
             continue
+        if k > 0 and k + 1 < len(words) and box[0] < out[k - 1].bbox[2]:
+            continue  # no room between its neighbours: where it belongs cannot be told
         out[k] = w.model_copy(update={"bbox": box})
     return out
 

@@ -190,3 +190,12 @@ def test_a_character_boxed_as_a_dot_is_put_beside_its_neighbour():
     # the last word boxed as a dot goes after the one before it
     tail = ocr.reboxed([*words[1:], Word(text="动", bbox=(2000, 1151, 2002, 1152), conf=0.5)])
     assert 963 < tail[-1].bbox[0] < 1000
+
+
+def test_a_dot_box_with_no_room_between_its_neighbours_stays():
+    from pipeline.models import Word
+
+    words = [Word(text="七", bbox=(2482, 2037, 2545, 2106), conf=0.71),
+             Word(text="月", bbox=(2546, 2050, 2548, 2052), conf=0.5),
+             Word(text="五", bbox=(2550, 2037, 2610, 2106), conf=1.0)]
+    assert ocr.reboxed(words) == words
