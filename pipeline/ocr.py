@@ -38,6 +38,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 log = logging.getLogger(__name__)
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class OcrTimeout(Exception):
@@ -145,8 +146,8 @@ def reboxed(words: list[Word]) -> list[Word]:
     out = list(words)
     for k, w in enumerate(words):
         small = w.bbox[2] - w.bbox[0] < DEGENERATE * tall and w.bbox[3] - w.bbox[1] < DEGENERATE * tall
-        if not small or not _CJK.search(w.text):
-            continue
+        if not small or not _HAN.search(w.text):
+            continue  # a comma or a point is as small as a dot, and where it should be
         width, gap = tall * len(w.text), tall * 0.1
         if k + 1 < len(words):
             nxt = words[k + 1].bbox

@@ -186,6 +186,8 @@ def test_a_character_boxed_as_a_dot_is_put_beside_its_neighbour():
     # a dot of punctuation, or a line of dots alone, stays where Tesseract put it
     dot = [Word(text=".", bbox=(535, 1151, 537, 1153), conf=0.4), *words[1:]]
     assert ocr.reboxed(dot) == dot
+    comma = [Word(text="，", bbox=(535, 1151, 537, 1153), conf=0.32), *words[1:]]  # seed 29: before a figure
+    assert ocr.reboxed(comma) == comma
     assert ocr.reboxed(words[:1]) == words[:1]
     # the last word boxed as a dot goes after the one before it
     tail = ocr.reboxed([*words[1:], Word(text="动", bbox=(2000, 1151, 2002, 1152), conf=0.5)])
