@@ -49,7 +49,8 @@ import numpy as np
 
 from pipeline.models import Line, Seal, Word
 from pipeline.second_reader import (
-    Reading, densest_band, is_lost, line_stretches, place_reading, recogniser, relined, span_box, usual_height)
+    Reading, densest_band, described, is_lost, line_stretches, place_reading, recogniser, relined, span_box,
+    usual_height)
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +109,10 @@ def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, 
     for li, lo, hi, views in sorted(viewed, key=lambda job: (job[0], -job[1])):
         words = words_of[li][lo:hi]
         chosen = choose(words, views)
-        log.debug("%s look at %r: %s; taken: %s", what, "".join(w.text for w in words), "; ".join(
-            f"{kind} " + " ".join(f"{c}:{p:.2f}" for c, p in zip(r.chars, r.probs)) for r, _, kind in views),
-            None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
+        if log.isEnabledFor(logging.DEBUG):  # the text is built only when it is logged
+            log.debug("%s look at %r: %s; taken: %s", what, "".join(w.text for w in words),
+                      "; ".join(f"{kind} {described(r)}" for r, _, kind in views),
+                      None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
         if chosen is not None:
             words_of[li][lo:hi] = replaced(words, *chosen)
     return relined(lines, words_of), sum(len(views) for *_, views in jobs)

@@ -30,14 +30,13 @@ import unicodedata
 
 import numpy as np
 
-from pipeline.date_lines import read_and_replace, under_a_seal
+from pipeline.date_lines import SEEN, SURE, read_and_replace, under_a_seal
 from pipeline.models import Line, Seal
 from pipeline.second_reader import Reading, densest_band, line_stretches, recogniser, span_box, usual_height
 
 log = logging.getLogger(__name__)
 
-SURE = 0.90  # a view this sure of every character of its name needs no second view
-SEEN = 0.50  # a view counts towards agreement when it is this sure of each character
+# SURE and SEEN mean for a name what they mean for a date (pipeline.date_lines)
 BANDS = (1.4, 2.0)  # text heights of the bands read around the densest rows
 WIDEN = 3.0  # text heights the bands reach beyond Tesseract's box on each side
 MAX_CROPS = 12  # per page: a page of seals over text must not cost seconds
@@ -94,7 +93,8 @@ def recheck_names(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     for li, line in enumerate(lines):
         for lo, hi in line_stretches(line.words):
             box = span_box(line, lo, hi, clean.shape)
-            if not under_a_seal(box, seals) or not names_expected(line.text, "".join(w.text for w in line.words[lo:hi])):
+            stretch = "".join(w.text for w in line.words[lo:hi])
+            if not under_a_seal(box, seals) or not names_expected(line.text, stretch):
                 continue
             views = []
             for k, share in enumerate(BANDS):

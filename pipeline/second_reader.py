@@ -709,8 +709,8 @@ def reread(image: np.ndarray, lines: list[Line], *, doubt: float = DOUBT) -> tup
     views: dict[tuple[int, int, int], list[tuple[tuple[int, int, int, int], Reading]]] = {}
     for (li, a, b, box), reading in zip(jobs, readings):
         views.setdefault((li, a, b), []).append((box, reading))
-        log.debug("span %r at %s read %s", "".join(w.text for w in lines[li].words[a:b]), box,
-                  " ".join(f"{c}:{p:.2f}" for c, p in zip(reading.chars, reading.probs)))
+        if log.isEnabledFor(logging.DEBUG):  # the text is built only when it is logged
+            log.debug("span %r at %s read %s", "".join(w.text for w in lines[li].words[a:b]), box, described(reading))
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
     # right to left in each line, so the spans still to merge keep their word indices
     for (li, a, b), seen in sorted(views.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
@@ -738,6 +738,11 @@ def rebuilt(words: list[Word], seen: list[tuple[tuple[int, int, int, int], Readi
         if anew is not None:
             return anew
     return None
+
+
+def described(reading: Reading) -> str:
+    """A reading as its characters and their probabilities, for the debug log."""
+    return " ".join(f"{c}:{p:.2f}" for c, p in zip(reading.chars, reading.probs))
 
 
 def relined(lines: list[Line], words_of: dict[int, list[Word]]) -> list[Line]:
