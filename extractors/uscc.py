@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from stdnum.cn import uscc as _std
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-# what OCR puts where a character was: read -> the characters it may stand for
+# what OCR puts where a character was: read -> the characters it may stand for (S, which
+# no code holds, for 5 or for 8: 91310117MA66NSNP19 was ...N8NP19 on a grey scan)
 CONFUSIONS: dict[str, str] = {
     "0": "DQ", "O": "0DQ", "D": "0", "Q": "0", "U": "0", "C": "0",
     "1": "LJT", "I": "1LJ", "L": "1", "J": "1", "]": "J1", "[": "1", "|": "1L", "!": "1",
     "T": "17", "7": "T",
-    "2": "Z", "Z": "2", "5": "S", "S": "5", "8": "B", "B": "8", "6": "G", "G": "6",
+    "2": "Z", "Z": "2", "5": "S", "S": "58", "8": "B", "B": "8", "6": "G", "G": "6",
     "V": "UY", "Y": "V", "4": "A", "A": "4",
 }
 _TOKEN = re.compile(r"[0-9A-Za-z\]\[|!]{18}")

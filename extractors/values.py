@@ -231,7 +231,8 @@ def street(text: str) -> Parsed | None:
         if fold(name) in s:
             return Parsed(name)
     for m in re.finditer(r"([\u4e00-\u9fff]{1,4}?)(街道|镇)(?![\u4e00-\u9fff]{0,2}(初审|意见))", s):
-        if m.group(1)[-1] in "街城乡集村" or "松江区" == m.group(1)[-3:]:
+        # 本镇, 该镇, 全镇 point at a town, they do not name it (经初审，该企业…均在本镇)
+        if m.group(1)[-1] in "街城乡集村本该全各此每" or "松江区" == m.group(1)[-3:]:
             continue
         mended = mend_street(m.group(0))
         if mended:

@@ -45,6 +45,10 @@ D = dt.date
     ("二〇二六年五月二年一日", None),
     ("2026年5月2年1日", None),
     ("2026年5月2", D(2026, 5, 2)),  # 日 lost at a line's end
+    # a year Tesseract cut into two words (seed 53: an audit report's date lost)
+    ("20 26年4月25日", D(2026, 4, 25)),
+    ("12 2026年4月25日", D(2026, 4, 25)),
+    ("20 26年4月", None),
     ("", None),
     ("无", None),
 ])
@@ -146,10 +150,15 @@ def test_an_invalid_code_reads_with_its_forbidden_letters_as_their_digits():
 
 
 def test_uscc_ambiguous_repair_refused():
-    # S is no code character (-> 5), which still fails the check; then two different
-    # single confusable fixes both pass, so neither is taken
+    # S is no code character (-> 5 or 8), which still fails the check; then several
+    # single confusable fixes pass, so none is taken
     value, note = repair_uscc("91310117MS1J3XQ20G")
-    assert value is None and "2种可能" in note
+    assert value is None and "种可能的修复" in note
+
+
+def test_uscc_s_may_stand_for_8():
+    """Seed 53, case_018: a grey scan's 8 read as S; as 5 the code fails its check."""
+    assert repair_uscc("91310117MA66NSNP19")[0] == "91310117MA66N8NP19"
 
 
 def test_find_uscc_in_spaced_ocr_text():
@@ -230,6 +239,8 @@ def test_a_mended_street_says_so_and_is_less_sure():
 
     got = street("街道(镇)溯港镇")
     assert got.value == "泖港镇" and got.quality < 1.0 and "溯港镇" in got.note
+    # seed 53: 属地街镇 unread under the seal, and the opinion's 本镇 taken for a name
+    assert street("经初审，该企业注册地及税务登记均在本镇，经营状况正常") is None
     got = address("上海市松江区港镇")
     assert got.value == "上海市松江区泖港镇" and got.quality < 1.0
     assert address("上海市松江区新浜镇").value == "上海市松江区新浜镇"

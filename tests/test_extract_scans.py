@@ -114,6 +114,23 @@ def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
     assert "rd_expense" not in f
 
 
+def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
+    """Seed 53, case_013: a grey seal over the sign-off took 天职; the letterhead read the
+    whole name. The date is still the one under the sign-off, not one near the letterhead."""
+    letterhead = ["天职国际会计师事务所(特殊普通合伙)", "中国·上海 电话:021-96060493", "审计报告",
+                  "我们审计了" + NAME + "财务报表。", "一、审计意见",
+                  "我们认为，财务报表在所有重大方面按照企业会计准则的规定编制。"]
+    signoff = ["国际会计师事务所(特殊普通合伙)\t中国注册会计师:钱宇航", "中国·上海\t中国注册会计师:陈思远",
+               "20 26年2月13日"]
+    f = run("financial_audit", [letterhead, signoff])
+    assert f["audit_firm"].value == "天职国际会计师事务所(特殊普通合伙)"
+    assert f["report_date"].value == "2026-02-13"
+    # a sign-off read whole is the firm, whatever the letterhead says
+    f = run("financial_audit", [["立信会计师事务所(特殊普通合伙)"] + letterhead[1:],
+                                ["天职国际会计师事务所(特殊普通合伙)"] + signoff[1:]])
+    assert f["audit_firm"].value == "天职国际会计师事务所(特殊普通合伙)"
+
+
 @pytest.mark.parametrize("cells,value", [("31,708,375.\t44\t240,820.16", None),  # a wide blank: two columns
                                          ("31,708,375. 44 240,820.16", 31_708_375.44),
                                          ("31,708,375. 44于，全240,820.16", 31_708_375.44),
@@ -130,7 +147,11 @@ def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
                                          # seed 37: the point before the cents lost
                                          ("89,712,00876 79,940,517.04", 89_712_008.76),
                                          ("89,712,0087 79,940,517.04", None),
-                                         ("31,708,375.\t240,820.16", None)])
+                                         ("31,708,375.\t240,820.16", None),
+                                         # seed 53: the first comma read as a point, and a
+                                         # comma after the figure read into its cell
+                                         ("82.617,715.13, 7 :58;530,880.52", 82_617_715.13),
+                                         ("9.955.\t8,307,593.78", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]
@@ -226,6 +247,20 @@ def test_authority_from_seal_text_matched_to_known_places(ring, value, trusted):
     if value:
         assert fld.value == value
     assert (fld.confidence >= 0.5) == trusted
+
+
+def test_authority_from_the_readings_of_one_ring_by_vote():
+    """Seed 53, case_015: the best reading 上海市崧汇区 is one edit from 徐汇 and two from 松江;
+    the other attempts at the ring (one with 监督 read 监智) read 崧江 and 委江. Taking the
+    first had raised NOT_REGISTERED_IN_DISTRICT on a Songjiang licence."""
+    readings = ["上海市崧汇区市场监督管理局", "上海市崧江区市场监智管理局", "上海市委江区市场监营管理局",
+                "上海市铁社区中场监管管地局"]
+    seal = Seal(page=1, bbox=(1500, 2500, 1900, 2900), text=readings[0], readings=readings, score=0.98)
+    fld = run("business_license", [["名称\t" + NAME, "登记机关"]], seals=[seal])["registration_authority"]
+    assert fld.value == "上海市松江区市场监督管理局"
+    alone = seal.model_copy(update={"readings": readings[:1]})
+    assert run("business_license", [["名称\t" + NAME, "登记机关"]],
+               seals=[alone])["registration_authority"].confidence > fld.confidence  # outvoted, less sure
 
 
 def test_name_with_one_character_too_many_reconciled():

@@ -66,6 +66,9 @@ def test_three_kinds_of_view_agreeing_overrule_a_weaker_date_none_was_sure_of():
     assert date_lines._agreed(words, views[:2]) is None  # two kinds, neither SURE: not enough
     weak_third = [*views[:2], _view("二〇二六年八月二十八日", 0.55, "clean:band")]
     assert date_lines._agreed(words, weak_third) is None  # the third under AGREE counts for nothing
+    # ... nor against: seed 53's case_007, 二〇三六 (三 at 0.45) against three views of 2026
+    # at 0.77-0.86 and a fourth at 0.51
+    assert date_lines._agreed(words, [*views, _view("二〇二六年八月二十八日", 0.51, "clean:box")]) is not None
     # never over a date Tesseract was surer of than the surest view
     sure = _words([("二〇二六年八月二日", 0.90)])
     assert date_lines._agreed(sure, views) is None

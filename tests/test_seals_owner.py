@@ -197,3 +197,22 @@ def test_the_tail_of_a_ring_does_not_name_a_stranger(policy):
                  readings=["杭州远帆网络科技有限公司", "杭州远帆网络科技有限公司"])
     out = assign_owner(whole, applicant_name="上海灵犀智能科技有限公司", third_parties=[], policy=policy)
     assert out.owner == "other"
+
+
+@pytest.mark.parametrize("reading", [
+    "上海智醒数据科技股份有限公司",      # 曜, the name's only uncommon character, misread
+    "股份有限公司上海智雕数据科技",      # ... and read from another start on the ring
+])
+def test_a_long_name_read_whole_but_its_one_rare_character_is_the_applicants(reading, policy):
+    """Seed 53, case_005: the ring was read exactly but for 曜 on seven documents, each
+    raising 印章文字无法辨认; 智 and everything else in the name are common words."""
+    s = _owner(reading, applicant="上海智曜数据科技股份有限公司", policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", "上海智曜数据科技股份有限公司")
+
+
+def test_two_characters_off_the_only_rare_one_are_not_enough(policy):
+    """数 misread as well: 12 of 14 characters in order is also what a company of the same
+    trade whose name differs by two characters would give."""
+    s = _owner("上海智醒整据科技股份有限公司", applicant="上海智曜数据科技股份有限公司", policy=policy)
+    assert s.owner != "applicant"
+    assert name_score("上海智曜数据科技股份有限公司", "上海智醒数据服务有限公司") <= 50

@@ -16,27 +16,54 @@ def authority_from_seals(reader: DocReader) -> Field | None:
     as far as it matches a known place (vocab authority_places) followed by an authority
     suffix: exactly, or within an edit or two and closer to one place than to any other.
     A reading that matches nothing is kept with a confidence below the rules' floor.
+    A seal's attempts vote: 上海市崧汇区 (one edit from 徐汇 and two from 松江) is outvoted by
+    崧江 and 委江 read off the same ring, and the loser's share lowers the winner's confidence.
     """
     v = vocab()
     sufs = tuple(fold(s) for s in v.authority_suffixes)
     pages = {p.number: p for p in reader.pages}
-    best: tuple[float, Field] | None = None
+    best: tuple[float, float, Field] | None = None
     for seal in reader.seals:
         page = pages.get(seal.page)
+        votes: dict[str, list[Field]] = {}
         for reading in dict.fromkeys([seal.text or "", *seal.readings]):
             text = fold(reading)
             for suf in sufs:
-                k = text.find(suf)
+                k = _suffix_at(text, suf)
                 if k < 4:
                     continue
                 value, trust, note = _known_place(text[:k], suf, v.authority_places)
                 conf = round(min(seal.score, seal.owner_score or 1.0) * trust, 3)
-                fld = Field(value=value, page=seal.page, bbox=seal.bbox, confidence=conf,
-                            source=page.source if page else "derived", raw=seal.text, note=note)
-                if best is None or conf > best[0]:
-                    best = (conf, fld)
+                votes.setdefault(value, []).append(
+                    Field(value=value, page=seal.page, bbox=seal.bbox, confidence=conf,
+                          source=page.source if page else "derived", raw=seal.text, note=note))
                 break
-    return best[1] if best else None
+        if not votes:
+            continue
+        weight = {value: sum(f.confidence for f in fields) for value, fields in votes.items()}
+        value = max(weight, key=lambda key: (weight[key], max(f.confidence for f in votes[key])))
+        fld = max(votes[value], key=lambda f: f.confidence)
+        share = weight[value] / sum(weight.values()) if sum(weight.values()) else 1.0
+        fld = fld.model_copy(update={"confidence": round(fld.confidence * (0.5 + 0.5 * share), 3)})
+        if best is None or (weight[value], fld.confidence) > best[:2]:
+            best = (weight[value], fld.confidence, fld)
+    return best[2] if best else None
+
+
+def _suffix_at(text: str, suffix: str) -> int:
+    """Where an authority's suffix starts in a ring reading, -1 if nowhere: exactly, or a
+    stretch as long as the suffix within one edit in four characters (市场监智管理局)."""
+    from rapidfuzz.distance import Levenshtein
+
+    k = text.find(suffix)
+    if k >= 0:
+        return k
+    n, most = len(suffix), len(suffix) // 4
+    if most == 0:
+        return -1
+    near = [(Levenshtein.distance(text[i:i + n], suffix), i) for i in range(len(text) - n + 1)]
+    d, i = min(near, default=(most + 1, -1))
+    return i if d <= most else -1
 
 
 def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float, str]:

@@ -91,9 +91,10 @@ def fiscal_year(reader: DocReader) -> Field | None:
     return None
 
 
-def audit_firm(reader: DocReader) -> Found | None:
-    """The firm's name as written alone on a row (sign-off or letterhead)."""
-    best = None
+def firm_rows(reader: DocReader) -> list[Found]:
+    """The firm's name wherever it is written alone on a row (letterhead, sign-off), in
+    reading order."""
+    out = []
     for row in reader.all_rows():
         start = 0
         for cell in row.chars.split(GAP):
@@ -101,9 +102,23 @@ def audit_firm(reader: DocReader) -> Found | None:
             if k >= 0 and k <= 24:
                 parsed = org(cell)
                 if parsed is not None and "会计师事务所" in parsed.value:
-                    best = Found(parsed, [Span(row, start, start + len(cell))])
+                    out.append(Found(parsed, [Span(row, start, start + len(cell))]))
             start += len(cell) + 1
-    return best
+    return out
+
+
+def audit_firm(found: list[Found]) -> Found | None:
+    """The firm's name from the last row that writes it (the sign-off), unless another row
+    writes the same name with more in front: the sign-off lies under the firm's seal, which
+    can take its first characters (国际会计师事务所 for 天职国际会计师事务所, the letterhead
+    read whole)."""
+    if not found:
+        return None
+    last = found[-1]
+    tail = str(last.parsed.value)
+    fuller = [f for f in found[:-1] if len(str(f.parsed.value)) > len(tail)
+              and str(f.parsed.value).endswith(tail)]
+    return fuller[-1] if fuller else last
 
 
 def statement_amount(reader: DocReader, name: str) -> Found | None:
@@ -190,10 +205,11 @@ def _joined(row, pieces: list[str], n: int, k: int, end: int, unit: int | None):
 
 def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
     """The amount a statement cell holds, or starts with when OCR junk follows it
-    (31,708,375.44于,全), and how many characters it takes; None for a note reference or
+    (31,708,375.44于,全) or a mark (82.617,715.13， with the sentence's comma read into the
+    cell), and how many characters it takes; None for a note reference or
     an unreadable figure. A figure with junk after it counts only in full, grouped and
     with its cents: 9.95史 is what is left of 9,955,559.52, not 9.95 yuan."""
-    lead = re.match(r":*(\(?-?[\d,.]*\d[\d,.]*\)?)", cell)
+    lead = re.match(r":*(\(?-?[\d,.]*\d\)?)", cell)
     if lead is None:
         return None
     c = lead.group(1)
@@ -254,8 +270,10 @@ def extract(reader: DocReader) -> dict[str, Field]:
         out["applicant_name"] = reader.make(labelled)
     else:
         put(out, reader, "applicant_name", orgs_in_rows(reader))
-    firm = audit_firm(reader) or reader.labelled("audit_firm")
-    put(out, reader, "audit_firm", firm)
+    rows = firm_rows(reader)
+    put(out, reader, "audit_firm", audit_firm(rows) or reader.labelled("audit_firm"))
+    # the report is dated under the sign-off, the last row that names the firm
+    signoff = rows[-1] if rows else reader.labelled("audit_firm")
     fy = fiscal_year(reader)
     if fy:
         out["fiscal_year"] = fy
@@ -264,7 +282,7 @@ def extract(reader: DocReader) -> dict[str, Field]:
         out["opinion"] = op
     for name in ("revenue", "rd_expense"):
         put(out, reader, name, statement_amount(reader, name))
-    signed = report_date(reader, firm) or reader.labelled("report_date")
+    signed = report_date(reader, signoff) or reader.labelled("report_date")
     if signed is not None and fy is not None and not _signed_after(fy.value, signed.parsed.value):
         put(out, reader, "report_date", signed, quality=OFF_YEAR, note="报告日期与审计年度不符，疑为识别错误")
     else:

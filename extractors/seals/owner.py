@@ -40,6 +40,7 @@ class _Thresholds(BaseModel):
     stranger_agreement: float = Field(default=45, ge=0, le=100)
     authority_accept: float = Field(default=68, ge=0, le=100)
     min_chars: int = Field(ge=1)
+    all_but_one_min: int = Field(default=10, ge=2)
 
 
 class OwnerVocabulary(BaseModel):
@@ -234,9 +235,26 @@ def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) ->
             part = n[start:start + size]
     bag = _weighted_overlap(part, cells if part == n else _cells(t), vocab)
     score = 0.7 * 100 * bag + 0.3 * full
-    if not any(ch not in vocab.low_weight_chars and ch in t for ch in part):
+    if not any(ch not in vocab.low_weight_chars and ch in t for ch in part) \
+            and not _all_but_one(n, t, vocab):
         score = min(score, 50.0)  # only common characters agree: "有限公司" is anybody's
     return score
+
+
+def _all_but_one(name: str, reading: str, vocab: OwnerVocabulary) -> bool:
+    """The whole of a long name read in its order but for one character.
+
+    A name whose own part is one rare character (上海智曜数据科技股份有限公司: 智 is a trade
+    word) shares everything else with any company of its trade; when that one character is
+    misread on the ring (曜 as 醒, 雕, 羅: too intricate for a ring read at 200 dpi), the
+    reading still shows the name's order, length and wording, which another company's seal
+    would not. Deliberately accepted: a company whose name differs from the applicant's in
+    that one character would be taken for it.
+    """
+    if len(name) < vocab.thresholds.all_but_one_min or not reading:
+        return False
+    doubled = reading + reading if len(reading) < 2 * len(name) else reading
+    return LCSseq.similarity(name, doubled) >= len(name) - 1 and len(reading) <= len(name) + 2
 
 
 def _union_score(name: str, readings: list[str], vocab: OwnerVocabulary) -> float:
