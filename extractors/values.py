@@ -73,6 +73,9 @@ def plain(text: str) -> Parsed | None:
     s = _DIGIT_O.sub("0", fold(text).strip(" :;|,.。、"))
     if s.count("“") + s.count("”") == 1:  # a stray quote mark, not a quoted name
         s = s.strip("“”")
+    # a closing bracket never opens a value, nor an opening one ends it: a form's ruling or a
+    # speck read as 」 (」模型推理加速引擎…项目)
+    s = s.lstrip(")]}」』》〉】").rstrip("([{「『《〈【").strip()
     if not s or len(s) < 2:
         return None
     return Parsed(s, used=s)

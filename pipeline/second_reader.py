@@ -71,6 +71,10 @@ CONTEST = 0.50  # a doubtful word the second reader reads otherwise, this sure o
 CONTESTED = 0.45  # ... is no surer than this: neither reader can be believed (4.510.257.40 at 0.68 / 4.519)
 GUESS = 0.30  # a Tesseract word under this confidence is a guess (叁 read as 僚 at 0.0) ...
 FAIR = 0.80  # ... which a second reading this sure replaces one for one
+CAPITAL_FAIR = 0.60  # in an amount in capitals, a character no such amount holds gives way to
+# a capital numeral read this surely (会佰参拾陆万 for 叁佰叁拾陆万: 叁 at 0.73, 会 at 0.36)
+CAPITAL_NUMERALS = "壹贰叁肆伍陆柒捌玖"
+CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
@@ -410,7 +414,9 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                 p, conf = reading.probs[j], words[wi].conf
                 if (conf < doubt and (p >= sure or (conf < GUESS and p >= FAIR))) or (
                         name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
-                        and _CJK.match(reading.chars[j]) and _CJK.match(first[i])):
+                        and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
+                        conf < doubt and p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j)
+                        and first[i] not in CAPITAL_WORDS):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
                 elif conf < doubt and p >= CONTEST:
@@ -434,6 +440,17 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     for wa, wb, j1, j2 in reversed(_regroup(words, owner, ops, reading, doubt, x_origin)):
         out[wa:wb] = place_reading(reading, j1, j2, words[wa:wb], words, x_origin)
     return out
+
+
+def _capital_numeral(chars: tuple[str, ...], j: int) -> bool:
+    """The second reading's character j is a capital numeral between the words of an amount
+    in capitals (佰, 拾, another numeral): there Tesseract's character, if it is none of
+    those words, cannot be right, whoever is surer."""
+    if chars[j] not in CAPITAL_NUMERALS:
+        return False
+    before = chars[j - 1] if j > 0 else ""
+    after = chars[j + 1] if j + 1 < len(chars) else ""
+    return bool(before and before in CAPITAL_WORDS + "币") and bool(after and after in CAPITAL_WORDS)
 
 
 def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,

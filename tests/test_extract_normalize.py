@@ -254,3 +254,14 @@ def test_an_audit_firms_partnership_bracket_misread_is_kept(read):
     from extractors.values import org
 
     assert org(read).value == "天职国际会计师事务所(特殊普通合伙)"
+
+
+@pytest.mark.parametrize("read,value", [
+    ("」模型推理加速引擎商用密码安全性测试项目", "模型推理加速引擎商用密码安全性测试项目"),  # seed 53: ruling read as 」
+    ("智算平台建设项目（", "智算平台建设项目"),
+    ("（一期）智算平台", "(一期)智算平台"),  # an opening bracket may open a value
+])
+def test_a_text_value_never_opens_with_a_closing_bracket(read, value):
+    from extractors.values import plain
+
+    assert plain(read).value == value

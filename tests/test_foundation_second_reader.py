@@ -58,10 +58,24 @@ def test_a_word_tesseract_only_guessed_takes_a_fair_second_reading():
     out = merge(words, reading)
     assert [w.text for w in out] == ["币", "叁", "拾"]
     assert out[1].first_text == "僚" and out[1].conf == 0.85
-    believed = _words([("币", 0.91), ("僚", 0.5), ("拾", 0.13)])
-    assert [w.text for w in merge(believed, reading)] == ["币", "僚", "拾"]
-    shaky = Reading(tuple("币叁拾"), (1.0, 0.7, 0.99), (0.0, 1.0, 2.0))
+    believed = _words([("币", 0.91), ("伍", 0.5), ("拾", 0.13)])
+    assert [w.text for w in merge(believed, reading)] == ["币", "伍", "拾"]
+    shaky = Reading(tuple("币叁拾"), (1.0, 0.55, 0.99), (0.0, 1.0, 2.0))
     assert [w.text for w in merge(words, shaky)] == ["币", "僚", "拾"]
+
+
+def test_in_an_amount_in_capitals_a_character_no_amount_holds_gives_way():
+    """Seed 53, case_003: 人民币会佰参拾陆万元整, 会 at 0.36 where the second reader read 叁 at
+    0.73. Tesseract half believed its 会, but no amount in capitals holds one; a capital
+    numeral Tesseract half believed stays, and so does a word outside an amount."""
+    reading = Reading(tuple("币叁佰叁拾"), (1.0, 0.73, 0.98, 0.85, 0.99), tuple(float(i) for i in range(5)))
+    out = merge(_words([("币", 0.91), ("会", 0.36), ("佰", 0.98), ("参", 0.88), ("拾", 0.99)]), reading)
+    assert [w.text for w in out] == ["币", "叁", "佰", "参", "拾"]  # 参 is 叁's variant: money reads it
+    assert out[1].conf == 0.73 and out[1].first_text == "会"
+    out = merge(_words([("币", 0.91), ("伍", 0.36), ("佰", 0.98), ("参", 0.88), ("拾", 0.99)]), reading)
+    assert out[1].text == "伍"
+    prose = Reading(tuple("参会人员"), (1.0, 0.73, 0.98, 0.99), tuple(float(i) for i in range(4)))
+    assert merge(_words([("参", 0.9), ("合", 0.36), ("人员", 0.98)]), prose)[1].text == "合"
 
 
 def test_a_figure_rebuilt_from_the_second_reading_stays_one_word():

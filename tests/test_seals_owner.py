@@ -216,3 +216,22 @@ def test_two_characters_off_the_only_rare_one_are_not_enough(policy):
     s = _owner("上海智醒整据科技股份有限公司", applicant="上海智曜数据科技股份有限公司", policy=policy)
     assert s.owner != "applicant"
     assert name_score("上海智曜数据科技股份有限公司", "上海智醒数据服务有限公司") <= 50
+
+
+def test_an_authority_whose_own_part_was_not_read_is_no_rival(policy):
+    """Seed 53, case_008: the branch's seal read 上海旅物管复有松江分公司 scored 61 for the
+    applicant and 53 for 上海市松江区数据局, of which only the 上海…松江 every authority shares
+    was read: the applicant's lead was too short to name it."""
+    assert "上海市松江区数据局" in policy.seals.authority_names
+    s = _owner("上海旅物管复有松江分公司", applicant="上海格物智算科技有限公司松江分公司",
+               readings=["上海旅物管有务松江分公司"], policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", "上海格物智算科技有限公司松江分公司")
+
+
+def test_junk_that_agrees_only_on_place_and_legal_form_accuses_no_stranger(policy):
+    """Seed 53, case_019: a 150-dpi photo of 上海星衍软件技术股份有限公司's seal, read four
+    times as four different companies of 上海…有限公司 (whole readings 54 alike)."""
+    junk = ["上海总务学供股本有有限公司", "上海华数教件康术大有有服公司", "正海华券综件股术委有有限公司",
+            "正海华物综开股系有有限公司"]
+    s = _owner(junk[0], applicant="上海星衍软件技术股份有限公司", readings=junk[1:], policy=policy)
+    assert s.owner == "unknown"

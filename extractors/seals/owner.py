@@ -38,6 +38,7 @@ class _Thresholds(BaseModel):
     keyword: float = Field(ge=0, le=100)
     stranger_max: float = Field(ge=0, le=100)
     stranger_agreement: float = Field(default=45, ge=0, le=100)
+    stranger_core_agreement: float = Field(default=45, ge=0, le=100)
     authority_accept: float = Field(default=68, ge=0, le=100)
     min_chars: int = Field(ge=1)
     all_but_one_min: int = Field(default=10, ge=2)
@@ -299,6 +300,17 @@ def _agreement(readings: list[str]) -> float:
     return max(fuzz.ratio(readings[0], r) for r in readings[1:])
 
 
+def _core_agreement(readings: list[str], vocab: OwnerVocabulary) -> float:
+    """0..100: like ``_agreement``, on the readings' own parts (place and legal form taken
+    off). Junk read off a damaged seal looks like a company's name every time, and shares
+    上海…有限公司 between attempts; what it names differs (总务学供股本有, 华数教件康术大有有服,
+    华券综件股术委有 off one 150-dpi photo of the applicant's seal)."""
+    if len(readings) < 2:
+        return 100.0
+    own = [core(r, vocab) for r in readings]
+    return max(fuzz.partial_ratio(own[0], o) for o in own[1:])
+
+
 def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
     """At least half of the name's distinctive part (``core``), and two characters of it if
     it has two, read in order in one reading."""
@@ -421,7 +433,11 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     best = cands[0] if cands else None
     lead = 0.0
     if best is not None:
-        rival = next((c for c in cands[1:] if c.owner != best.owner or c.name != best.name), None)
+        # an authority none of whose own part was read is no rival: 上海市松江区 is half of
+        # every authority's name, and 松江分公司 in the applicant's (上海市松江区数据局 scored
+        # 53 on 上海旅物管复有松江分公司 for 上海格物智算科技有限公司松江分公司, at 61)
+        rival = next((c for c in cands[1:] if (c.owner != best.owner or c.name != best.name)
+                      and (c.owner != "authority" or _core_read(c.name, readings, vocab))), None)
         lead = best.score - (rival.score if rival else 0.0)
         if best.score >= strong and lead > 0:
             # an issuer named in the document that is itself an authority (松江区数据局 on an
@@ -457,6 +473,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
               for r in readings for m in vocab.organisation_markers)
     # a colourless copy reads too poorly to accuse a stranger from markers alone; and the
     # attempts must agree on what the seal says (a damaged ring gives different junk each time)
-    if org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement:
+    if (org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement
+            and _core_agreement(readings, vocab) >= th.stranger_core_agreement):
         return done("other", reading, cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)
