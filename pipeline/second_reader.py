@@ -75,6 +75,7 @@ CAPITAL_FAIR = 0.60  # in an amount in capitals, a character no such amount hold
 # a capital numeral read this surely (会佰参拾陆万 for 叁佰叁拾陆万: 叁 at 0.73, 会 at 0.36)
 CAPITAL_NUMERALS = "壹贰叁肆伍陆柒捌玖"
 CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
+AMOUNT_WORDS = CAPITAL_WORDS + "〇一二三四五六七八九十百千两参"  # what an amount in words may hold
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
@@ -416,7 +417,7 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                         name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
                         conf < doubt and p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j)
-                        and first[i] not in CAPITAL_WORDS):
+                        and first[i] not in AMOUNT_WORDS):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
                 elif conf < doubt and p >= CONTEST:
@@ -444,8 +445,9 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
 
 def _capital_numeral(chars: tuple[str, ...], j: int) -> bool:
     """The second reading's character j is a capital numeral between the words of an amount
-    in capitals (佰, 拾, another numeral): there Tesseract's character, if it is none of
-    those words, cannot be right, whoever is surer."""
+    in capitals (佰, 拾, another numeral): there Tesseract's character, if no amount in
+    words holds it (not even in small numerals, or 参 for 叁), cannot be right, whoever is
+    surer."""
     if chars[j] not in CAPITAL_NUMERALS:
         return False
     before = chars[j - 1] if j > 0 else ""
