@@ -248,10 +248,23 @@ def _label_stream(row: Row) -> tuple[str, list[int]]:
             if not (prev_len == 1 or len(cell.strip()) == 1):
                 idx.append(pos - 1)  # keep the gap
         for k, c in enumerate(cell):
-            if c != " ":
+            if c != " " and not (c in _SPECK_COLONS and _between_han(cell, k)):
                 idx.append(pos + k)
         pos += len(cell) + 1
     return "".join(chars[k] for k in idx), idx
+
+
+_SPECK_COLONS = ":："
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _between_han(cell: str, k: int) -> bool:
+    """Character k of the cell stands between two Chinese characters (blanks aside): a
+    colon there may be a speck inside a label (成立:日期), so labels are looked for as if it
+    were not there; the value after a real colon (名称:上海…) is read from the row as it is."""
+    before = cell[:k].rstrip(" ")
+    after = cell[k + 1:].lstrip(" ")
+    return bool(before and after and _HAN.match(before[-1]) and _HAN.match(after[0]))
 
 
 def find_labels(rows: list[Row], labels: dict[str, list[str]], *, anchored: set[str] = frozenset(),

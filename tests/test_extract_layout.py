@@ -36,6 +36,16 @@ def test_ocr_slip_in_long_label_and_lost_character():
     assert [(h.key, h.fuzzy) for h in hits] == [("uscc", True), ("amount", True)]
 
 
+def test_a_speck_read_as_a_colon_inside_a_label():
+    """Seed 47, case_013: 成立:日期 2017年9月20日 on a licence, the colon a speck at 0.81."""
+    labels = {"established": ["成立日期"], "name": ["名称"]}
+    rows, hits = _hits(make_page(["类型 有限责任公司 成立:日期 2017年9月20日"], style="ocr"), labels)
+    assert [h.key for h in hits] == ["established"]
+    assert value_right(hits[0], hits).text == "2017年9月20日"
+    rows, hits = _hits(make_page(["名称:上海松江智算科技有限公司"], style="ocr"), labels)
+    assert value_right(hits[0], hits).text == "上海松江智算科技有限公司"  # a real colon still parts
+
+
 def test_short_label_inside_other_words_is_not_a_label():
     page = make_page(["本项目名称变更情况说明", "名称：上海松江智算科技有限公司"])
     rows, hits = _hits(page, {"name": ["名称"]}, anchored={"名称"})

@@ -239,6 +239,7 @@ def test_all_scanned_submission_uses_a_name_read_twice():
     ("上海市松江区市场监督管理局", "上海市松江区市场监督管理局", True),
     ("上海市热江区市场监督管理局", "上海市松江区市场监督管理局", True),  # one character off a known district
     ("二海南花江区市场监督管理局", None, False),  # too far from any: kept, below the rules' floor
+    ("SIH上海市松江区市场监督管理局", "上海市松江区市场监督管理局", True),  # seed 47: specks at the ring's start
 ])
 def test_authority_from_seal_text_matched_to_known_places(ring, value, trusted):
     seal = Seal(page=1, bbox=(1500, 2500, 1900, 2900), text=ring, score=0.95)
