@@ -114,9 +114,15 @@ def money(text: str, unit_hint: str = "") -> Parsed | None:
     return Parsed(v) if v is not None else None
 
 
+FEWEST_PARAMS = 10 ** 6  # a model's parameter count below this is a count whose unit was lost
+
+
 def params(text: str) -> Parsed | None:
+    """A model's parameter count. A count under a million is a misreading, not a model: its
+    unit was lost (参数规模 3400人2, 亿 under a stain, for 3400亿), and the rules compare it
+    with a threshold of billions."""
     v = parse_param_count(text)
-    return Parsed(v) if v else None
+    return Parsed(v) if v and v >= FEWEST_PARAMS else None
 
 
 def year(text: str) -> Parsed | None:

@@ -61,6 +61,7 @@ SEEN = 0.50  # a view counts towards agreement when it is this sure of each char
 TALL = 1.6  # a stretch's box taller than this many text heights holds more than a line
 BAND = 1.4  # the band read from such a box: this many text heights
 WIDEN = 3.0  # ... and, for a stretch Tesseract lost, this many text heights wider on each side
+TAIL = 7.0  # text heights: how far right a year alone under a seal is read for its month and day
 JOINED = 4.5  # text heights: a lost stretch taller than this is the seal itself, not a line joined to it
 MAX_CROPS = 16  # per page, dates first: a photo of noise must not cost seconds
 SHORT = 24  # characters: a stretch with 年, 月 or 日 but no date is looked at only when this short
@@ -81,6 +82,7 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         for lo, hi in year_joined(line.words, line_stretches(line.words)):
             words = line.words[lo:hi]
             box = span_box(line, lo, hi, clean.shape)
+            box = year_cut_short(words, box, seals, text_height, clean.shape[1])
             shapes = _shapes(words, box, seals, text_height)
             if shapes:
                 jobs.append((li, lo, hi, _views(clean, scanned, box, shapes, text_height)))
@@ -138,6 +140,21 @@ def year_joined(words: list[Word], stretches: list[tuple[int, int]]) -> list[tup
         if start < end and 2 <= len("".join(w.text for w in words[start:end]).rstrip("年")) <= 4:
             out[k - 1], out[k] = (before, start), (start, hi)
     return [(lo, hi) for lo, hi in out if hi > lo]
+
+
+_YEAR_ALONE = re.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九OoQ]{4})年$")
+
+
+def year_cut_short(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal],
+                   text_height: float, width: int) -> tuple[int, int, int, int]:
+    """The stretch's box, reaching ``TAIL`` text heights to its right when the stretch is
+    a year alone under a seal: Tesseract read 2025年 of a licence's issue date and returned
+    nothing of 01月14日 under the ring, so a crop of what it read holds no date to find."""
+    text = "".join(w.text for w in words).replace(" ", "")
+    if not _YEAR_ALONE.match(text):
+        return box
+    wide = (box[0], box[1], min(width, int(box[2] + TAIL * text_height)), box[3])
+    return wide if under_a_seal(wide, seals) else box
 
 
 def under_a_seal(box: tuple[float, float, float, float], seals: list[Seal]) -> bool:

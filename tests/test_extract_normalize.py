@@ -265,3 +265,13 @@ def test_a_text_value_never_opens_with_a_closing_bracket(read, value):
     from extractors.values import plain
 
     assert plain(read).value == value
+
+
+def test_a_parameter_count_that_lost_its_unit_is_no_count():
+    """Seed 59, case_000: 参数规模 3400人2 (亿 under a stain) had been read as 3,400
+    parameters at 0.93, under any threshold the rules hold a model to."""
+    from extractors.values import params
+
+    assert params("3400人2") is None
+    assert params("3400亿").value == 340_000_000_000
+    assert params("7B").value == 7_000_000_000

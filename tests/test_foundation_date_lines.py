@@ -236,3 +236,18 @@ def test_a_month_read_as_a_quote_mark_is_read_again_without_any_seal(engine):
     fixed, crops = date_lines.recheck_dates(page, page, lines, [])
     assert crops >= 1
     assert [d for d, *_ in find_dates(fixed[target].text)] == [dt.date(2021, 9, 2)]
+
+
+def test_a_year_alone_under_a_seal_is_read_with_what_follows_it():
+    """Seed 59, case_001: Tesseract read 2025年 of a licence's issue date and nothing of
+    01月14日 under the authority's ring; the crop must reach to the right to hold the date."""
+    words = _words([("2025", 0.95), ("年", 0.95)], x0=700)  # 700..900, the seal from 900 on
+    box = (700, 100, 904, 140)
+    wide = date_lines.year_cut_short(words, box, [SEAL], text_height=40, width=2000)
+    assert wide[:2] == box[:2] and wide[3] == box[3] and wide[2] == 904 + 7 * 40
+    assert date_lines.year_cut_short(words, box, [], text_height=40, width=2000) == box  # no seal: as read
+    assert date_lines.year_cut_short(words, box, [SEAL], text_height=40, width=1000)[2] == 1000  # the page's edge
+    month = _words([("2025", 0.95), ("年", 0.95), ("1", 0.9), ("月", 0.9)], x0=700)
+    assert date_lines.year_cut_short(month, box, [SEAL], text_height=40, width=2000) == box
+    words_cn = _words([("二〇二五", 0.95), ("年", 0.95)], x0=700)
+    assert date_lines.year_cut_short(words_cn, box, [SEAL], text_height=40, width=2000) != box
