@@ -96,6 +96,8 @@ def test_params_threshold():
 def test_params_from_evaluation_report():
     ev = set_field(baseline("general_model"), "evaluation_report", "parameter_count", 70_000_000_000)
     assert codes(run(ev)) == [("PARAMS_BELOW_THRESHOLD", "evaluation_report")]
+    out = run(set_field(baseline("general_model"), "evaluation_report", "parameter_count", 3_500_000))
+    assert "模型参数量 350万 未超过1000亿" in out.findings[0].message  # never 0.035亿 or 3.5e-02亿
     ev = drop_field(drop_field(baseline("general_model"), "application_form", "parameter_count"),
                     "evaluation_report", "parameter_count")
     assert [f.evidence["field"] for f in run(ev).findings] == ["parameter_count"]

@@ -155,7 +155,7 @@ def params_threshold(ctx: RuleContext) -> list[Finding]:
             finding(
                 ctx,
                 FindingCode.PARAMS_BELOW_THRESHOLD,
-                f"模型参数量 {count / 1e8:g}亿 未超过{threshold / 1e8:g}亿（千亿级）要求",
+                f"模型参数量 {_params_zh(count)} 未超过{_params_zh(threshold)}（千亿级）要求",
                 subject="parameter_count",
                 doc=doc,
                 found=side("参数量", int(count), doc=doc, fld=fld),
@@ -163,3 +163,14 @@ def params_threshold(ctx: RuleContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _params_zh(count: float) -> str:
+    """A parameter count as a reviewer writes it: 1300亿, 70亿, 6.7亿; 350万 under one 亿
+    (never 3.4e-05亿)."""
+    if count >= 1e8:
+        return f"{count / 1e8:.4f}".rstrip("0").rstrip(".") + "亿"
+    if count >= 1e4:
+        return f"{count / 1e4:.4f}".rstrip("0").rstrip(".") + "万"
+    return str(int(count))
+
