@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.models import Field
 
 from extractors.normalize import fold
@@ -69,8 +71,6 @@ def _suffix_at(text: str, suffix: str) -> int:
 def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float, str]:
     """(value, trust, note) for a ring reading ``place`` + ``suffix``. Letters and digits
     are no part of a place: the ring's start picks up specks read as SIH or 6TH."""
-    import re
-
     from rapidfuzz.distance import Levenshtein
 
     place = re.sub(r"[^\u4e00-\u9fff]", "", place)

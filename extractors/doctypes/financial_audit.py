@@ -271,9 +271,10 @@ def extract(reader: DocReader) -> dict[str, Field]:
     else:
         put(out, reader, "applicant_name", orgs_in_rows(reader))
     rows = firm_rows(reader)
-    put(out, reader, "audit_firm", audit_firm(rows) or reader.labelled("audit_firm"))
+    labelled_firm = None if rows else reader.labelled("audit_firm")
+    put(out, reader, "audit_firm", audit_firm(rows) or labelled_firm)
     # the report is dated under the sign-off, the last row that names the firm
-    signoff = rows[-1] if rows else reader.labelled("audit_firm")
+    signoff = rows[-1] if rows else labelled_firm
     fy = fiscal_year(reader)
     if fy:
         out["fiscal_year"] = fy

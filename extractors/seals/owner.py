@@ -292,23 +292,12 @@ def _keyword_hit(keyword: str, reading: str, threshold: float) -> bool:
     return fuzz.partial_ratio(k, reading + reading) >= threshold
 
 
-def _agreement(readings: list[str]) -> float:
+def _agreement(readings: list[str], scorer=fuzz.ratio) -> float:
     """0..100: how alike the best reading is to the closest other attempt (100 when all
     attempts read the same, which leaves one distinct reading)."""
     if len(readings) < 2:
         return 100.0
-    return max(fuzz.ratio(readings[0], r) for r in readings[1:])
-
-
-def _core_agreement(readings: list[str], vocab: OwnerVocabulary) -> float:
-    """0..100: like ``_agreement``, on the readings' own parts (place and legal form taken
-    off). Junk read off a damaged seal looks like a company's name every time, and shares
-    上海…有限公司 between attempts; what it names differs (总务学供股本有, 华数教件康术大有有服,
-    华券综件股术委有 off one 150-dpi photo of the applicant's seal)."""
-    if len(readings) < 2:
-        return 100.0
-    own = [core(r, vocab) for r in readings]
-    return max(fuzz.partial_ratio(own[0], o) for o in own[1:])
+    return max(scorer(readings[0], r) for r in readings[1:])
 
 
 def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
@@ -472,8 +461,13 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4 and _placed(r, m, vocab)
               for r in readings for m in vocab.organisation_markers)
     # a colourless copy reads too poorly to accuse a stranger from markers alone; and the
-    # attempts must agree on what the seal says (a damaged ring gives different junk each time)
+    # attempts must agree on what the seal says (a damaged ring gives different junk each
+    # time), on the whole and on what it names, place and legal form taken off: junk looks
+    # like a company's name every time and shares 上海…有限公司 between attempts, but names
+    # another company each time (总务学供股本有, 华数教件康术大有有服, 华券综件股术委有 off one
+    # 150-dpi photo of the applicant's seal)
     if (org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement
-            and _core_agreement(readings, vocab) >= th.stranger_core_agreement):
+            and _agreement([core(r, vocab) for r in readings], fuzz.partial_ratio)
+            >= th.stranger_core_agreement):
         return done("other", reading, cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)
