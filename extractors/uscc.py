@@ -145,6 +145,7 @@ def collapse_doubles(tok: str) -> list[str]:
     """
     out: list[str] = []
     if len(tok) == 19:
+        out += w_as_two_vs(tok)
         for k in range(18):
             if _alike(tok[k], tok[k + 1]):
                 # keep whichever of the two the format allows at this position
@@ -156,6 +157,13 @@ def collapse_doubles(tok: str) -> list[str]:
             if a.upper() == c.upper() and (mid in _JUNK or _alike(a, mid)):
                 out.append(tok[:k + 1] + tok[k + 3:])
     return list(dict.fromkeys(out))
+
+
+def w_as_two_vs(tok: str) -> list[str]:
+    """``tok`` with one ``VV`` read as the ``W`` it was (W is two V's side by side; a code
+    holds no V at all): ``91310117MAA4AM5VV75`` for ``…AM5W75``."""
+    up = tok.upper()
+    return [tok[:k] + "W" + tok[k + 2:] for k in range(len(tok) - 1) if up[k:k + 2] == "VV"]
 
 
 def _undouble(tok: str) -> tuple[str | None, str | None]:
@@ -176,7 +184,9 @@ def _undouble(tok: str) -> tuple[str | None, str | None]:
     if len(best) != 1:
         return None, None
     value, note = best[0]
-    return value, "同一字符被识别为多个，已删除多余字符" + (f"；{note}" if note else "")
+    what = "“W”被识别为“VV”，已合并" if value in {c.upper() for c in w_as_two_vs(tok)} \
+        else "同一字符被识别为多个，已删除多余字符"
+    return value, what + (f"；{note}" if note else "")
 
 
 def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> list[UsccRead]:
@@ -220,6 +230,11 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
                 valid = {c.upper() for c in candidates if is_valid(c.upper())}
                 if len(valid) == 1:
                     best = UsccRead(valid.pop(), tok, True, "多识别一位字符，已删除", m.start(), m.end())
+        elif len(tok) == 19:
+            # unlabelled text: no deletion is guessed, but a W read as two V's is no guess
+            valid = {v for v, _ in (repair_uscc(c, free=False) for c in w_as_two_vs(tok)) if v}
+            if len(valid) == 1:
+                best = UsccRead(valid.pop(), tok, True, "“W”被识别为“VV”，已合并", m.start(), m.end())
         if best is None:
             _, note = repair_uscc(tok)
             best = UsccRead(likeliest(tok) if len(tok) == 18 else tok.upper(), tok, False, note,

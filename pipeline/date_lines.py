@@ -272,7 +272,10 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         # (a fourth kind less sure is no reason against them: seed 53 read 二0二六 at 0.51
         # from the scan's box, beside three views at 0.77-0.86)
         many = sum(s[0] >= AGREE for s in seen) >= MANY
-        if old == value or len(seen) < 2 or (best[0] < SURE and not many) or best[0] <= _date_conf(words, start, end):
+        # a date Tesseract read less surely than SEEN is hardly a reading: two kinds of view
+        # overrule it as they would fill a date it lost (seed 61: 二OO六 at 0.42 for 二〇二六)
+        had = _date_conf(words, start, end)
+        if old == value or len(seen) < 2 or (best[0] < SURE and not many and had >= SEEN) or best[0] <= had:
             return None
     elif not (best[0] >= SURE or (len(seen) >= 2 and best[0] >= AGREE)):
         if best[0] < AGREE or len(seen) > 1:

@@ -18,7 +18,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import date_lines, geometry, lost_lines, name_lines, ocr, render, seal_gaps, second_reader
+from pipeline import code_lines, date_lines, geometry, lost_lines, name_lines, ocr, render, seal_gaps, second_reader
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -27,7 +27,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-40"
+READER_VERSION = "pages-42"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -184,6 +184,7 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
                            ("seal gaps", lambda ls: seal_gaps.reread_under_seals(clean, ls, seals)),
                            ("date lines", lambda ls: date_lines.recheck_dates(clean, upright, ls, seals)),
                            ("name lines", lambda ls: name_lines.recheck_names(clean, upright, ls, seals)),
+                           ("code lines", lambda ls: code_lines.recheck_codes(clean, upright, ls)),
                            ("lost lines", lambda ls: lost_lines.read_lost_lines(clean, ls))):
             try:
                 lines, crops = step(lines)

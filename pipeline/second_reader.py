@@ -72,7 +72,9 @@ CONTESTED = 0.45  # ... is no surer than this: neither reader can be believed (4
 GUESS = 0.30  # a Tesseract word under this confidence is a guess (叁 read as 僚 at 0.0) ...
 FAIR = 0.80  # ... which a second reading this sure replaces one for one
 CAPITAL_FAIR = 0.60  # in an amount in capitals, a character no such amount holds gives way to
-# a capital numeral read this surely (会佰参拾陆万 for 叁佰叁拾陆万: 叁 at 0.73, 会 at 0.36)
+# a capital numeral read this surely (会佰参拾陆万 for 叁佰叁拾陆万: 叁 at 0.73, 会 at 0.36), or
+# to 拾/佰/仟 after a numeral; however sure Tesseract was, such a character cannot be right
+# there (伍人万元整, 人 at 0.91, for 伍佰万元整)
 CAPITAL_NUMERALS = "壹贰叁肆伍陆柒捌玖"
 CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
 AMOUNT_WORDS = CAPITAL_WORDS + "〇一二三四五六七八九十百千两参"  # what an amount in words may hold
@@ -236,13 +238,19 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
 _DATE_GAP = re.compile(r"(?<=[0-9〇一二三四五六七八九十][年月])[^0-9〇○零一二三四五六七八九十年月日\s]{1,2}(?=[月日])")
 
 
+# a Chinese character no amount in words holds, between a capital numeral and a word of the
+# amount: 伍人万元整 (a licence's 伍佰万, 佰 read as 人 at 0.91)
+_AMOUNT_GAP = re.compile(f"(?<=[{CAPITAL_NUMERALS}])[^{AMOUNT_WORDS}\\s\\d\\W](?=[{CAPITAL_WORDS}])")
+
+
 def date_gaps(words: list[Word]) -> set[int]:
     """Indices of the words holding a date's month or day read as something no numeral
-    is (Tesseract sure of it enough that its confidence alone would not get it re-read)."""
+    is (Tesseract sure of it enough that its confidence alone would not get it re-read),
+    or a character no amount in capitals holds between the words of one (``_AMOUNT_GAP``)."""
     text = "".join(w.text for w in words)
     ends = list(accumulate(len(w.text) for w in words))
     out: set[int] = set()
-    for m in _DATE_GAP.finditer(text):
+    for m in [*_DATE_GAP.finditer(text), *_AMOUNT_GAP.finditer(text)]:
         out.update(i for i, end in enumerate(ends) if end > m.start() and end - len(words[i].text) < m.end())
     return out
 
@@ -416,8 +424,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                 if (conf < doubt and (p >= sure or (conf < GUESS and p >= FAIR))) or (
                         name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
-                        conf < doubt and p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j)
-                        and first[i] not in AMOUNT_WORDS):
+                        p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j) and first[i] not in AMOUNT_WORDS
+                        and _CJK.match(first[i])):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
                 elif conf < doubt and p >= CONTEST:
@@ -448,10 +456,10 @@ def _capital_numeral(chars: tuple[str, ...], j: int) -> bool:
     in capitals (佰, 拾, another numeral): there Tesseract's character, if no amount in
     words holds it (not even in small numerals, or 参 for 叁), cannot be right, whoever is
     surer."""
-    if chars[j] not in CAPITAL_NUMERALS:
-        return False
     before = chars[j - 1] if j > 0 else ""
     after = chars[j + 1] if j + 1 < len(chars) else ""
+    if chars[j] not in CAPITAL_NUMERALS and not (chars[j] in "拾佰仟" and before and before in CAPITAL_NUMERALS):
+        return False
     return bool(before and before in CAPITAL_WORDS + "币") and bool(after and after in CAPITAL_WORDS)
 
 

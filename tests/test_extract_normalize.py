@@ -180,6 +180,11 @@ def test_money_amount_in_words_with_ocr_slips():
     # but a numeral that cannot be read is not guessed
     assert parse_money("测试服务费人民币僚拾伍万柒仟元整") is None
     assert parse_money("人民币壹佰僚伍万元整") is None
+    # nor is one read as a character between the numerals and their unit (seed 61: 佰 as 人
+    # at 0.91 made a licence's 伍佰万元 five yuan)
+    assert parse_money("注册资本人民币伍人万元整") is None
+    assert parse_money("伍人万元整") is None
+    assert parse_money("人民币伍万元") == 50_000
 
 
 def test_implausible_years_are_not_dates():

@@ -42,6 +42,16 @@ def test_uscc_glyph_read_as_several_characters(raw, code):
     assert not find_uscc(raw)[0].valid  # never on unlabelled text
 
 
+def test_uscc_w_read_as_two_vs():
+    # seed 61: a 200-dpi licence's W read as VV; collapsing 4A and forcing V to U and Y also
+    # passes the check, but merging VV into W needs no change at all
+    for labelled in (True, False):
+        read = find_uscc("91310117MAA4AM5VV75", allow_extra=labelled)[0]
+        assert read.valid and read.value == "91310117MAA4AM5W75"
+        assert "VV" in read.note
+    assert not find_uscc("91310117MAA4AM5VV76")[0].valid  # a merge that fails the check is no repair
+
+
 def test_uscc_doubles_only_between_alike_characters():
     assert all(len(c) == 18 for c in collapse_doubles("91310117MAAT7ANB41T"))
     assert collapse_doubles("9131011XMA5U7U2E0G") == []  # 18 characters: nothing to collapse

@@ -74,6 +74,21 @@ def test_three_kinds_of_view_agreeing_overrule_a_weaker_date_none_was_sure_of():
     assert date_lines._agreed(sure, views) is None
 
 
+def test_two_kinds_of_view_overrule_a_date_tesseract_hardly_read():
+    """Seed 61's case_018: a letter's 二〇二六年三月十六日 under its seal, read 二OO六 (OO at
+    0.42), is 2006; two kinds of view read 2026, neither SURE of every character."""
+    words = _words([("二", 1.0), ("OO", 0.42), ("六", 1.0), ("年", 1.0), ("三", 1.0), ("月", 0.99),
+                    ("十", 0.86), ("六", 1.0), ("日", 1.0)])
+    views = [_view("二〇二六年三月十六日", [1.0, 0.71, 0.99, 1, 1, 1, 0.99, 0.86, 1, 1], "clean:box"),
+             _view("二〇二六年三月十六日", 0.89, "scanned:band")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2026, 3, 16)
+    # read at 0.62, the date is a reading, and two kinds neither SURE do not overrule it
+    fair = [w.model_copy(update={"conf": 0.62}) if w.text == "OO" else w for w in words]
+    assert date_lines._agreed(fair, views) is None
+
+
 def test_a_date_tesseract_was_sure_of_stays():
     words = _words([("二O二六年八月二日", 0.97)])
     views = [_view("二〇二六年八月三日", 0.96, "clean:box"), _view("二〇二六年八月三日", 0.95, "scanned:box")]

@@ -79,6 +79,23 @@ def test_in_an_amount_in_capitals_a_character_no_amount_holds_gives_way():
     assert merge(_words([("参", 0.9), ("合", 0.36), ("人员", 0.98)]), prose)[1].text == "合"
 
 
+def test_a_unit_of_an_amount_in_capitals_read_surely_as_something_else_is_read_again():
+    """Seed 61, case_006: a licence's 人民币伍佰万元整 read 伍人万元整, 人 at 0.91 (too sure to
+    be doubted by its confidence); money read it as five yuan. No amount in capitals holds
+    人 between 伍 and 万: the word is re-read, and 佰 after a numeral takes its place."""
+    words = _words([("人", 0.92), ("民", 0.84), ("币", 0.87), ("伍", 1.0), ("人", 0.91), ("万", 0.99), ("元", 1.0)])
+    assert second_reader.date_gaps(words) == {4}
+    assert any(a <= 4 < b for a, b in second_reader.doubtful_spans(words))
+    assert second_reader.date_gaps(_words([("人民币伍佰万元整", 0.9)])) == set()
+    assert second_reader.date_gaps(_words([("伍人", 0.9), ("工作", 0.9)])) == set()
+    reading = Reading(tuple("人民币伍佰万元"), (1.0, 1.0, 1.0, 1.0, 0.99, 1.0, 1.0), tuple(float(i) for i in range(7)))
+    out = merge(words, reading)
+    assert "".join(w.text for w in out) == "人民币伍佰万元"
+    assert out[4].first_text == "人" and out[4].conf == 0.99
+    # 佰 only after a numeral: 人民 of 人民币 is no amount's
+    assert merge(_words([("人", 0.9), ("民", 0.9)]), Reading(("人", "佰"), (1.0, 0.99), (0.0, 1.0)))[1].text == "民"
+
+
 def test_a_figure_rebuilt_from_the_second_reading_stays_one_word():
     """2.883.211.55 (thousands read as points) as nine words parsed as the amount 2; one
     word parses as 2,883,211.55. Two figures a column apart stay two words."""

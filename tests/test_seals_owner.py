@@ -235,3 +235,20 @@ def test_junk_that_agrees_only_on_place_and_legal_form_accuses_no_stranger(polic
             "正海华物综开股系有有限公司"]
     s = _owner(junk[0], applicant="上海星衍软件技术股份有限公司", readings=junk[1:], policy=policy)
     assert s.owner == "unknown"
+
+
+def test_a_faint_applicant_seal_whose_characters_the_recogniser_had_in_mind_accuses_no_one(policy):
+    """Seed 61, case_003: a faint seal of 上海景量数字科技有限公司, its attempts agreeing on
+    上海…教学科技有限公司. The recogniser's candidates held 量, 数 and 字 where the name has
+    them: near the applicant's name, so unknown, not a stranger's seal. A stranger's seal
+    with the same first readings, whose candidates hold none of them, is named."""
+    readings = ["上海教业教学科技有限公司", "上海基技教学梅技有限公司", "上海基业教学有技有限公司"]
+    lattices = ["≈上|海|教晟基蔡|业技康教|教政技致|学子中宇事|科构有梅程|技|有|限|公|司",
+                "≈上|海|基泰蔡旅茶|技量级|教数敬致|学子中字不|梅科程构有|技|有信|限|公|司局府商"]
+    s = _owner(readings[0], applicant="上海景量数字科技有限公司", readings=readings[1:], lattices=lattices,
+               policy=policy)
+    assert s.owner == "unknown"
+    strange = [lattice.replace("量", "童").replace("数", "敖") for lattice in lattices]
+    s = _owner(readings[0], applicant="上海景量数字科技有限公司", readings=readings[1:], lattices=strange,
+               policy=policy)
+    assert s.owner == "other"

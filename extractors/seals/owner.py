@@ -308,12 +308,16 @@ def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
     return any(LCSseq.similarity(c, r + r) >= need for r in readings)
 
 
-def _near(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
+def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list[str] = ()) -> bool:
     """Whether the readings show something of the name beyond 上海…有限公司: a character of
     its distinctive part, or half of its wording without place and legal form (the rare
-    characters of 上海青穹信息技术有限公司 may be unreadable, its 信息技术 is not).
-    A stranger's seal that shares only the place and the legal form is not near."""
+    characters of 上海青穹信息技术有限公司 may be unreadable, its 信息技术 is not), or all
+    of its distinctive part but one character among the recogniser's candidates, in order
+    (``_in_lattice``). A stranger's seal that shares only the place and the legal form is
+    not near."""
     if any(ch in r for ch in core(name, vocab) for r in readings):
+        return True
+    if _in_lattice(core(name, vocab), lattices):
         return True
     wording = _without_place(normalise(name), vocab)
     for form in sorted(vocab.legal_forms, key=len, reverse=True):
@@ -322,6 +326,32 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
             break
     return bool(wording) and any(
         sum(ch in r for ch in wording) >= len(wording) / 2 for r in readings)
+
+
+def _in_lattice(part: str, lattices: list[str]) -> bool:
+    """The recogniser had all of ``part`` but one character among its candidates, in the
+    name's order, in one attempt at the ring (read from any start). A faint seal of
+    上海景量数字科技有限公司 was read 上海教业教学科技有限公司 first, 上海基技教学梅技有限公司
+    second; the second attempt's candidates held 量, 数 and 字 where the name has them. A
+    stranger's seal puts another company's characters there, and the applicant's among
+    five candidates a position only by chance."""
+    if len(part) < 2:
+        return False
+    need = max(2, len(part) - 1)
+    for lattice in lattices:
+        # every candidate the lattice kept, not only the few that earn credit in a score
+        cells = [set(normalise(c)) for c in lattice[len(LATTICE_MARK):].split("|")]
+        ring = cells + cells
+        # longest run of part's characters matched in order, each in a later cell
+        prev = [0] * (len(ring) + 1)
+        for ch in part:
+            row = [0] * (len(ring) + 1)
+            for j, cell in enumerate(ring, 1):
+                row[j] = max(row[j - 1], prev[j], prev[j - 1] + (ch in cell))
+            prev = row
+        if prev[-1] >= need:
+            return True
+    return False
 
 
 def _placed(reading: str, marker: str, vocab: OwnerVocabulary) -> bool:
@@ -452,7 +482,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             and lead >= th.margin:  # a third party the document names, read loosely
         return done(best.owner, best.name, best.score)
     applicant = next((c for c in cands if c.owner == "applicant"), None)
-    if applicant and applicant.score >= th.stranger_max and _near(applicant.name, readings, vocab):
+    if applicant and applicant.score >= th.stranger_max and _near(applicant.name, readings, vocab, lattices):
         # near the applicant's name but not clearly it: do not call it a stranger's seal
         return done("unknown", None, applicant.score)
     # a marker plus a few more characters is an organisation's name, not a fragment of one
