@@ -88,6 +88,15 @@ def _misread_total(row: Row, name: tuple[str, int, int] | None, totals: list[str
     return False
 
 
+CLASH_CONF = 0.8  # an amount whose unit the table states two ways is read no surer than this
+
+
+def _unit_note(unit: int | None, clash: bool) -> str | None:
+    if clash:
+        return f"表头金额单位与表前“单位”说明不一致，按较大单位换算×{unit}，请人工核对"
+    return f"金额单位换算×{unit}" if unit and unit != 1 else None
+
+
 def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     """(line_items field, stated_total field) from the document's table rows."""
     v = vocab()
@@ -96,12 +105,19 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     item_spans: list[Span] = []
     total: tuple[float, Span, str] | None = None
     unit: int | None = None
+    declared: int | None = None  # the unit a 单位：万元 line above the table states
+    clash = False
     in_table = False
     for page in reader.pages:
         for row in reader.rows[page.number]:
             u = unit_factor(row.chars)
-            if u and (not in_table or _is_header(row)):
-                unit = u
+            if u and _is_header(row):
+                # the header and the line above disagree: one was misread, and OCR drops a
+                # character (金额（万元） read 全 (元) far more often than it makes one up
+                clash = bool(declared and declared != u)
+                unit = max(u, declared) if clash else u
+            elif u and not in_table:
+                unit = declared = u
             if _is_header(row):
                 in_table = True
                 continue
@@ -141,10 +157,13 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
                             confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1), 3),
                             source=first.row.page.source,
                             raw="; ".join(f"{i['name']} {i['amount']}" for i in items),
-                            note=f"金额单位换算×{unit}" if unit and unit != 1 else None)
+                            note=_unit_note(unit, clash))
     total_field = None
     if total is not None:
         value, span, raw = total
         total_field = Field(value=value, page=span.row.page.number, bbox=span.bbox,
-                            confidence=round(span.conf, 3), source=span.row.page.source, raw=raw)
+                            confidence=round(min(span.conf, CLASH_CONF) if clash else span.conf, 3),
+                            source=span.row.page.source, raw=raw, note=_unit_note(unit, clash) if clash else None)
+    if clash and items_field is not None:
+        items_field = items_field.model_copy(update={"confidence": min(items_field.confidence, CLASH_CONF)})
     return items_field, total_field

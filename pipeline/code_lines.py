@@ -26,7 +26,7 @@ import numpy as np
 
 from pipeline.date_lines import read_and_replace
 from pipeline.models import Line, Word
-from pipeline.second_reader import Reading, line_stretches, recogniser, span_box, usual_height
+from pipeline.second_reader import DOUBT, Reading, line_stretches, recogniser, span_box, usual_height
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ BELOW = 3.0  # text heights under a label's line where its code may lie
 SHORTEST, LONGEST = 10, 21  # characters of a run of code-like words worth a look
 DIGITS = 6  # ... and at least this many digits in it (a code has 8 leading ones)
 
+_EDGE_MARKS = "|[]!"
 _CODE_CHARS = re.compile(r"^[0-9A-Za-z\]\[|!]+$")
 _TOKEN = re.compile(r"[0-9A-Za-z\]\[|!]{18,19}")
 
@@ -70,7 +71,9 @@ def _below(box: tuple[float, float, float, float], label: tuple[float, float, fl
 def code_runs(words: list[Word]) -> list[tuple[int, int]]:
     """Half-open ranges of the stretch's words that look like a code read wrong: code-like
     words side by side, ``SHORTEST`` to ``LONGEST`` characters and ``DIGITS`` digits
-    together, in which no valid code reads."""
+    together, in which no valid code reads. Eighteen characters read surely (every word at
+    least ``DOUBT``) are left as read: that is a code printed wrong, for the rules to say so
+    (USCC_INVALID), not a misreading (seed 67 planted 91310117MAC991XU42, read at 0.90)."""
     runs: list[tuple[int, int]] = []
     start = None
     for i, w in enumerate([*words, None]):
@@ -79,8 +82,9 @@ def code_runs(words: list[Word]) -> list[tuple[int, int]]:
             start = i
         elif not codey and start is not None:
             text = "".join(_fold(x.text) for x in words[start:i])
+            sure = len(text) == 18 and all(x.conf >= DOUBT for x in words[start:i])
             if SHORTEST <= len(text) <= LONGEST and sum(c.isdigit() for c in text) >= DIGITS \
-                    and not _has_valid_code(text):
+                    and not sure and not _has_valid_code(text):
                 runs.append((start, i))
             start = None
     return runs
@@ -111,17 +115,29 @@ def recheck_codes(clean: np.ndarray, scanned: np.ndarray, lines: list[Line]) -> 
 def codes_in(reading: Reading) -> list[tuple[str, int, int]]:
     """Valid codes in a reading (code, first step, end step), each repaired only where the
     format forces it, and each character read at least ``FLOOR`` surely."""
-    from extractors.uscc import _undouble, repair_uscc
+    from extractors.uscc import collapse_doubles, repair_uscc
 
     text = "".join(reading.chars)
     if len(text) != len(reading.chars):
         return []
     found = []
     for m in _TOKEN.finditer(text):
-        tok = m.group(0)
-        code, _ = repair_uscc(tok, free=False) if len(tok) == 18 else _undouble(tok)
-        if code and min(reading.probs[m.start():m.end()]) >= FLOOR:
-            found.append((code, m.start(), m.end()))
+        a, b = m.span()
+        while b - a > 18 and text[a] in _EDGE_MARKS:
+            a += 1  # a crop's edge or a cell's rule read as | or [
+        while b - a > 18 and text[b - 1] in _EDGE_MARKS:
+            b -= 1
+        tok = text[a:b]
+        if len(tok) == 18:
+            code, _ = repair_uscc(tok, free=False)
+        else:
+            # a glyph read twice (VV for W, 0O for 0), undone where that alone makes a valid
+            # code: undone and then repaired as well, 19 characters pass too easily (|9…C99…
+            # read as |, then the edge mark made 1 and 99 made 9: a valid code, not the one printed)
+            valid = {c for c in collapse_doubles(tok) if repair_uscc(c, free=False)[0] == c.upper()}
+            code = valid.pop().upper() if len(valid) == 1 else None
+        if code and min(reading.probs[a:b]) >= FLOOR:
+            found.append((code, a, b))
     return found
 
 

@@ -78,6 +78,8 @@ CAPITAL_FAIR = 0.60  # in an amount in capitals, a character no such amount hold
 CAPITAL_NUMERALS = "壹贰叁肆伍陆柒捌玖"
 CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
 AMOUNT_WORDS = CAPITAL_WORDS + "〇一二三四五六七八九十百千两参"  # what an amount in words may hold
+FULL_GLYPH = 0.8  # text heights: a Chinese character Tesseract boxed this wide is a whole glyph,
+# never dropped for nothing (溯 for 泖, 56 px at 43 px text; a sliver Tesseract cut off 日 is 23)
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
@@ -478,7 +480,8 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
     Tesseract took for a character), it is as sure of the characters either side.
 
     A Chinese character Tesseract saw is not simply dropped: every replaced word with one
-    in it must have a character of the second reading over its box. The recogniser knows
+    in it must have a character of the second reading over its box, and one boxed a whole
+    glyph wide (``FULL_GLYPH``) is never dropped for nothing. The recogniser knows
     some 6,600 characters and emits nothing for one it does not know (泖 of 泖港镇), so a
     gap in its reading where Tesseract saw ink is a character it cannot read, unless what
     Tesseract saw there is a stroke (``_STROKES``: the 二 it reads in the blank of a
@@ -538,6 +541,9 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
         if j1 == j2 and not all(reading.probs[j] >= regroup for j in (j1 - 1, j1)
                                 if 0 <= j < len(reading.chars)):
             continue
+        if j1 == j2 and any(_CJK.search(w.text) and not set(w.text) <= _STROKES
+                            and w.bbox[2] - w.bbox[0] >= FULL_GLYPH * usual_height(words) for w in words[wa:wb]):
+            continue  # a whole character's width dropped: one the recogniser cannot read (泖)
         # where the run is only dropped, the characters either side stand for it: Tesseract
         # cut one glyph in two (28有日 for 28日, 有 a sliver of 日's left half at 0.16)
         xs = [x_origin + reading.xs[j] for j in (range(j1, j2) if j2 > j1 else (j1 - 1, j1))

@@ -235,6 +235,25 @@ def test_investment_breakdown_table(style):
     assert f["stated_total"].value == 12_000_000.0
 
 
+def test_investment_breakdown_whose_header_lost_the_unit_it_states_above():
+    """Seed 67, case_014: 单位：万元 above the table, and the header's 金额（万元） read as
+    全 (元, 万 lost. The stated 222.00 was taken as 222 yuan, surely. The larger unit is
+    taken, no surer than CLASH_CONF, and the field says why; a header that agrees is plain."""
+    from extractors.tables import CLASH_CONF
+
+    head = ["项目投资明细表", "申报单位：" + NAME + "\t单位：万元"]
+    rows = ["1\tGPU服务器采购\t26.28", "2\t数据采购与标注\t195.72", "合计\t222.00"]
+    f = run("investment_breakdown", [head + ["序号\t投资内容\t全 (元\t印证材料"] + rows], style="ocr")
+    assert f["stated_total"].value == 2_220_000.0 and f["stated_total"].confidence <= CLASH_CONF
+    assert [i["amount"] for i in f["line_items"].value] == [262_800.0, 1_957_200.0]
+    assert "不一致" in f["stated_total"].note
+    f = run("investment_breakdown", [head + ["序号\t投资内容\t金额（万元）"] + rows], style="ocr")
+    assert f["stated_total"].value == 2_220_000.0 and f["stated_total"].note is None
+    # a header in yuan under no unit line is yuan
+    f = run("investment_breakdown", [head[:1] + ["序号\t投资内容\t金额（元）"] + rows], style="ocr")
+    assert f["stated_total"].value == 222.0
+
+
 def test_name_change_prose():
     lines = ["准予变更登记通知书", "统一社会信用代码：" + _uscc(),
              "经审核，你单位名称由上海松江数算科技有限公司变更为" + NAME + "，", "核准日期：2024年6月18日"]

@@ -36,6 +36,11 @@ def test_a_short_run_of_code_words_is_looked_at():
     # a code that reads (after the repairs the format forces) is left alone
     assert code_lines.code_runs(_words("91310117MA5Q8KID00")) == []
     assert code_lines.code_runs(_words("9131", "0117MA5Q8K1D00")) == []
+    # eighteen characters read surely are a code printed wrong, for the rules (seed 67's
+    # planted USCC_INVALID, read at 0.90); read unsurely, they are looked at
+    assert code_lines.code_runs(_words("91310117MAC991XU42")) == []
+    shaky = [w.model_copy(update={"conf": 0.6}) for w in _words("91310117MAC991XU42")]
+    assert code_lines.code_runs(shaky) == [(0, 1)]
     # too short, too few digits, or text
     assert code_lines.code_runs(_words("编号", "310117")) == []
     assert code_lines.code_runs(_words("ABCDEFGHJK", "LMN123")) == []
@@ -58,6 +63,11 @@ def test_no_code_or_two_codes_give_nothing():
     # two views reading two valid codes
     other = "91310117MAA4AM5W75"
     assert code_lines.agreed_code([_view(CODE, 0.95), _view(other, 0.95, "scanned:box")]) is None
+    # a crop's edge read as | is no character of the code, and a glyph read twice is undone
+    # only where that alone makes a valid code: |91310117MAC991XU42 (printed invalid) is not
+    # 191310117MAC91XU42 (the | as 1, 99 as 9), which passes the check
+    assert code_lines.agreed_code([_view("|91310117MAC991XU42", 1.0)]) is None
+    assert _chosen(code_lines.agreed_code([_view("|" + CODE, 1.0)])) == CODE
     # a character read under FLOOR is no reading
     assert code_lines.agreed_code([_view(CODE, [0.9] * 17 + [0.2])]) is None
 

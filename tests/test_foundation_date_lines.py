@@ -266,3 +266,21 @@ def test_a_year_alone_under_a_seal_is_read_with_what_follows_it():
     assert date_lines.year_cut_short(month, box, [SEAL], text_height=40, width=2000) == box
     words_cn = _words([("二〇二五", 0.95), ("年", 0.95)], x0=700)
     assert date_lines.year_cut_short(words_cn, box, [SEAL], text_height=40, width=2000) != box
+
+
+def test_a_speck_read_as_a_digit_that_makes_a_day_impossible_is_dropped():
+    """Seed 59, case_010: a licence's issue date 2024年6月8日 under its seal, read 2024年6月8 5日,
+    the 5 at 0.55 (a speck of the ring's ink) beside the 8 at 0.99: no date at all."""
+    from pipeline.ocr import make_line
+
+    words = _words([("2024", 0.95), ("年", 1.0), ("6", 0.93), ("月", 0.99), ("8", 0.99), ("5", 0.55), ("日", 0.95)])
+    line = make_line(words)
+    fixed = date_lines.speck_dropped(line)
+    assert find_dates(fixed.text.replace(" ", ""))[0][0] == dt.date(2024, 6, 8)
+    assert [w.text for w in fixed.words] == ["2024", "年", "6", "月", "8", "日"]
+    # a digit read surely is no speck; nor is one whose line already holds its date
+    sure = make_line([w.model_copy(update={"conf": 0.9}) if w.text == "5" else w for w in words])
+    assert date_lines.speck_dropped(sure) is sure
+    valid = make_line(_words([("2024", 0.95), ("年", 1.0), ("6", 0.93), ("月", 0.99), ("1", 0.55), ("5", 0.99),
+                              ("日", 0.95)]))
+    assert date_lines.speck_dropped(valid) is valid  # 15 is a day: nothing to go by

@@ -151,6 +151,20 @@ def test_a_character_the_recogniser_cannot_read_is_not_dropped():
     assert out[3].conf == 0.36
 
 
+def test_a_whole_glyph_the_recogniser_cannot_read_is_not_dropped_for_a_neighbour_over_its_edge():
+    """Seed 67, case_013: 泖港大街 on a licence, read 溯 (0.00, a glyph's width) 港 (0.75, boxed
+    narrow, on its right part only). The recogniser reads 区港大, its 港 centred near 溯's
+    right edge: not a sliver of 港 but a character it does not know, so 溯 stays, and the
+    address keeps its doubt (it had become 上海市松江区港大街 at 0.96)."""
+    words = [Word(text="区", bbox=(2444, 1331, 2488, 1372), conf=0.91),
+             Word(text="溯", bbox=(2488, 1330, 2544, 1373), conf=0.0),
+             Word(text="港", bbox=(2569, 1330, 2592, 1372), conf=0.75),
+             Word(text="大", bbox=(2600, 1330, 2643, 1372), conf=0.93)]
+    reading = Reading(tuple("区港大"), (0.99, 0.99, 0.99), (66.0, 152.0, 221.0))
+    out = merge(words, reading, x_origin=2400)
+    assert "".join(w.text for w in out) == "区溯港大"
+
+
 def test_a_sliver_of_a_glyph_tesseract_cut_off_is_dropped():
     """2026年2月28日 on an audit report's signature page, read by Tesseract as 28 有 日: 有
     (0.16) is the left half of 日, whose box is half a character wide. The second reader
