@@ -260,6 +260,24 @@ def test_authority_from_seal_text_matched_to_known_places(ring, value, trusted):
     assert (fld.confidence >= 0.5) == trusted
 
 
+def test_authority_of_a_place_no_list_holds_read_alike_twice():
+    """Seed 67, case_008: a licence from 昆山市, its authority's seal read 昆山市市场监督管理局
+    and 昆山市市场监管管理局. A three-character place counts, and two attempts agreeing on a
+    place the list does not hold make a reading the rules may decide on; one does not."""
+    readings = ["昆山市市场监督管理局", "昆山市市场监管管理局"]
+    seal = Seal(page=1, bbox=(1500, 2500, 1900, 2900), text=readings[0], readings=readings, score=0.98)
+    fld = run("business_license", [["名称\t" + NAME, "登记机关"]], seals=[seal])["registration_authority"]
+    assert fld.value == "昆山市市场监督管理局" and fld.confidence >= 0.6
+    alone = seal.model_copy(update={"readings": readings[:1]})
+    fld = run("business_license", [["名称\t" + NAME, "登记机关"]], seals=[alone])["registration_authority"]
+    assert fld.value == "昆山市市场监督管理局" and fld.confidence < 0.5
+    # two readings naming junk that is no place (no 市, 区 …) are no reading
+    junk = seal.model_copy(update={"text": "二海南花江市场监督管理局", "readings": ["二海南花江市场监督管理局",
+                                                                         "二海南花江市场监管管理局"]})
+    fld = run("business_license", [["名称\t" + NAME, "登记机关"]], seals=[junk])["registration_authority"]
+    assert fld.confidence < 0.5
+
+
 def test_authority_from_the_readings_of_one_ring_by_vote():
     """Seed 53, case_015: the best reading 上海市崧汇区 is one edit from 徐汇 and two from 松江;
     the other attempts at the ring (one with 监督 read 监智) read 崧江 and 委江. Taking the

@@ -11,6 +11,12 @@ from extractors.reader import DocReader
 from extractors.vocab import vocab
 
 
+PLACE_MARKS = "省市区县旗州"  # what a place's name ends with
+UNKNOWN_PLACE = "取自登记机关印章文字（未能与已知地名对应，低置信度）"
+AGREED_PLACE = 0.7  # trust in a place no list holds that two attempts at the ring read alike
+AGREED_NOTE = "取自登记机关印章文字（不在已知地名中，多次识别一致）"
+
+
 def authority_from_seals(reader: DocReader) -> Field | None:
     """登记机关 is often only the seal's ring text; use it when the page text lacks it.
 
@@ -32,7 +38,7 @@ def authority_from_seals(reader: DocReader) -> Field | None:
             text = fold(reading)
             for suf in sufs:
                 k = _suffix_at(text, suf)
-                if k < 4:
+                if k < 4 and not (k == 3 and text[2] in PLACE_MARKS):  # 昆山市 is a place too
                     continue
                 value, trust, note = _known_place(text[:k], suf, v.authority_places)
                 conf = round(min(seal.score, seal.owner_score or 1.0) * trust, 3)
@@ -42,6 +48,14 @@ def authority_from_seals(reader: DocReader) -> Field | None:
                 break
         if not votes:
             continue
+        for value, fields in votes.items():
+            if len(fields) >= 2 and fields[0].note == UNKNOWN_PLACE \
+                    and value[:value.index(_suffix_of(value, sufs))][-1:] in PLACE_MARKS:
+                # a place the list does not hold (昆山市, a licence from elsewhere), read alike by
+                # two attempts at the ring: a reading, not noise
+                trust = min(seal.score, seal.owner_score or 1.0) * AGREED_PLACE
+                votes[value] = [f.model_copy(update={"confidence": round(trust, 3), "note": AGREED_NOTE})
+                                for f in fields]
         weight = {value: sum(f.confidence for f in fields) for value, fields in votes.items()}
         value = max(weight, key=lambda key: (weight[key], max(f.confidence for f in votes[key])))
         fld = max(votes[value], key=lambda f: f.confidence)
@@ -82,7 +96,11 @@ def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float
             return name + suffix, 0.9, "取自登记机关印章文字"
         if d <= 2 and d < second and d < len(name) // 3:
             return name + suffix, 0.75 - 0.1 * d, f"取自登记机关印章文字（“{place}”按已知地名校正）"
-    return place + suffix, 0.45, "取自登记机关印章文字（未能与已知地名对应，低置信度）"
+    return place + suffix, 0.45, UNKNOWN_PLACE
+
+
+def _suffix_of(value: str, sufs: tuple[str, ...]) -> str:
+    return next(s for s in sufs if value.endswith(s))
 
 
 def extract(reader: DocReader) -> dict[str, Field]:
