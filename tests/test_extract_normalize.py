@@ -91,6 +91,16 @@ def test_parse_money(text, expected):
     assert parse_money(text) == expected
 
 
+def test_money_with_its_comma_read_as_a_point_and_its_point_lost():
+    """Seed 67, case_004: 398,500.00 in a table in yuan read 398.50000 at 0.84; five decimals
+    are no amount in yuan. In ten-thousands they may be (39.85000万元), and are left."""
+    assert parse_money("398.50000") == 398_500.0
+    assert parse_money("398.50000", unit=1) == 398_500.0
+    assert parse_money("398.50000", unit=10_000) == 3_985_000.0
+    assert parse_money("39.85000万元") == 398_500.0
+    assert parse_money("398.5") == 398.5
+
+
 def test_parse_money_column_unit():
     assert parse_money("350.5", unit=10_000) == 3_505_000
     assert parse_money("350.5元", unit=10_000) == 350.5  # an explicit unit wins

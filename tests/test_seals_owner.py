@@ -252,3 +252,13 @@ def test_a_faint_applicant_seal_whose_characters_the_recogniser_had_in_mind_accu
     s = _owner(readings[0], applicant="上海景量数字科技有限公司", readings=readings[1:], lattices=strange,
                policy=policy)
     assert s.owner == "other"
+
+
+def test_the_applicants_wording_caught_by_different_attempts_accuses_no_one(policy):
+    """Seed 67, case_010: 上海松擎网络科技有限公司's own seal, its 松擎 read 长馨, 长零, 大整 by
+    four attempts that agree on the rest; 科技 is in one attempt, 网 in another. Half of
+    松擎网络科技 read across the attempts is near the applicant's name: unknown, not a
+    stranger's seal."""
+    readings = ["上海大整用有设技有限公司", "上海长零用务科技有限公司", "上海长馨所综有技有限公司", "上海长馨网际教珠有限公司"]
+    s = _owner(readings[0], applicant="上海松擎网络科技有限公司", readings=readings[1:], policy=policy)
+    assert s.owner == "unknown"

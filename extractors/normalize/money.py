@@ -61,6 +61,12 @@ _MARK_AS_COMMA = re.compile(r"(?<=\d)[;:'、](?=\d{3}(?:[.,;:'、]\d|\s*[元万�
 _LOST_POINT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*,\d{3})(\d{2})(?![\d.,])")
 
 
+# 398.50000: a thousands comma read as a point and the point before the cents lost; no
+# amount in yuan has five decimals (only where the amount is in yuan: 39.85000万 is a count
+# of ten-thousands written to the yuan and a bit)
+_POINT_FOR_COMMA = re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(\d{2})(?![\d.,])(?!\s*[万亿])")
+
+
 # commas between groups of three only, after the first group
 _GROUPS = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$")
 
@@ -122,6 +128,8 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
     s = _MARK_AS_COMMA.sub(",", s)
     s = _LOST_POINT.sub(r"\1.\2", s)
+    if unit in (None, 1):
+        s = _POINT_FOR_COMMA.sub(r"\1,\2.\3", s)
     s = _MIXED_GROUPS.sub(_regroup, s)
     m = _ARABIC.search(s)
     mu = _UPPER_RUN.search(s)

@@ -310,8 +310,9 @@ def _core_read(name: str, readings: list[str], vocab: OwnerVocabulary) -> bool:
 
 def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list[str] = ()) -> bool:
     """Whether the readings show something of the name beyond 上海…有限公司: a character of
-    its distinctive part, or half of its wording without place and legal form (the rare
-    characters of 上海青穹信息技术有限公司 may be unreadable, its 信息技术 is not), or all
+    its distinctive part, or half of its wording without place and legal form in the
+    attempts together (the rare characters of 上海青穹信息技术有限公司 may be unreadable, its
+    信息技术 is not), or all
     of its distinctive part but one character among the recogniser's candidates, in order
     (``_in_lattice``). A stranger's seal that shares only the place and the legal form is
     not near."""
@@ -324,8 +325,10 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list
         if wording.endswith(form):
             wording = wording[: -len(form)]
             break
-    return bool(wording) and any(
-        sum(ch in r for ch in wording) >= len(wording) / 2 for r in readings)
+    # the attempts pooled: each catches another part of a ring read badly (松擎网络科技 as
+    # 上海长零用务科技… and 上海长馨网际教珠…: 科技 in one, 网 in another)
+    pooled = "".join(readings)
+    return bool(wording) and sum(ch in pooled for ch in wording) >= len(wording) / 2
 
 
 def _in_lattice(part: str, lattices: list[str]) -> bool:
