@@ -112,3 +112,24 @@ def test_rotated_oval_seal():
     im.paste(seal, (900, 1500), seal)
     (found,) = detect_seals(cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR), page=1)
     assert found.shape == "oval"
+
+
+def test_a_seal_stamped_with_little_ink_beside_a_red_one_is_found():
+    """Seed 67, case_015: a photographed 初审意见表 with the street's red seal and, pink and
+    faded, the applicant's, which a redness floor of 12 missed (a false 未加盖 error). Found
+    whole, at half the floor; heading tints and table lines stay out (the cases above)."""
+    from fixtures.seal_art import draw_seal
+
+    im = Image.new("RGB", (2480, 3508), "white")
+    d = ImageDraw.Draw(im)
+    for y in range(400, 3000, 90):
+        d.text((220, y), "本公司承诺所提交的申报材料真实有效并对其真实性负责", fill=(20, 20, 20), font=_font(46))
+    strong = draw_seal(NAMES["authority"], diameter_px=500, ink=1.0, rng=random.Random(1))
+    faint = draw_seal(NAMES["applicant"], diameter_px=500, colour=(240, 170, 178), ink=0.5, rng=random.Random(2))
+    im.paste(strong, (1500, 2200), strong)
+    im.paste(faint, (1500, 900), faint)
+    img = cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    found = detect_seals(img, page=1)
+    truth = [{"bbox": (1500, 2200, 2000, 2700)}, {"bbox": (1500, 900, 2000, 1400)}]
+    pairs, extra, missed = _match(found, truth)
+    assert not extra and not missed

@@ -28,6 +28,8 @@ MAX_ASPECT = 1.9
 WORK_MIN_REDNESS = 12.0  # redness floor on the shrunk page (thin faded ink is averaged down)
 MIN_RING_COVERAGE = 0.62  # share of the boundary (on the page) with ink, red seals
 MIN_RING_COVERAGE_GREY = 0.85
+FAINT_MIN_REDNESS = 6.0  # a second look at half the redness floor, for seals stamped with little ink
+MIN_RING_COVERAGE_FAINT = 0.85
 MAX_FIT_RESIDUAL = 0.075
 SPLIT_MIN_COVERAGE = 0.8  # mean |r/r_ellipse - 1| of the outer boundary
 
@@ -493,6 +495,20 @@ def _page_is_grey(balanced: np.ndarray) -> bool:
     return cv2.countNonZero(cv2.compare(chroma, 45, cv2.CMP_GT)) < 0.0005 * chroma.size
 
 
+def _faint_rings(small: np.ndarray, px_per_mm: float) -> list[_Candidate]:
+    """Round seals stamped with little ink (a photographed 初审意见表's applicant seal, pink
+    beside the street's red one): found on a mask of half the redness, and kept only as a
+    whole seal, its ring nearly complete and a seal's inside within it (``_has_star_or_text``),
+    since at that redness a heading's tint or a photo's colour cast passes too."""
+    mask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=FAINT_MIN_REDNESS)
+    if cv2.countNonZero(mask) < math.pi * MIN_DIAMETER_MM * px_per_mm / 3:
+        return []
+    k = max(3, int(round(px_per_mm * 1.2)) | 1)
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return [c for c in _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE_FAINT)
+            if not c.partial and _has_star_or_text(mask, c.e)]
+
+
 def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> list[Seal]:
     """Seals on one page image (BGR or grey), with boxes in the image's pixels.
 
@@ -514,6 +530,8 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
                                       cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
             cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
             cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
+    if small.ndim == 3 and _has_chroma(small, FAINT_MIN_REDNESS):
+        cands += _faint_rings(small, px_per_mm)
     if not cands and _page_is_grey(small):
         gmask = _grey_mask(small)
         cc = cv2.connectedComponentsWithStats(gmask, connectivity=8)  # shared by both searches
