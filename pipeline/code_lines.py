@@ -6,13 +6,15 @@ while being sure of what it kept, so the word-by-word second reading (which look
 doubtful words) never sees it. What is left is no code; the licence has none, and the
 rules say so (an error) though the code is printed clearly.
 
-So a run of code-like words next to a credit code's label (on its line or the line above;
-the labels are labels.yaml's) that holds no valid code is read by the line recogniser from
-the page as cleaned and as scanned, a little wider than Tesseract's box. A view whose
-reading holds a code that passes its check, with only the replacements the format forces
-(I for 1, O for 0; a W read as VV; one glyph read twice), gives that code, when no view
-gives another. The check character is what makes one view enough: a misread passes it one
-time in 31, and no free substitution is tried here.
+So a run of code-like words near a credit code's label (on its line or up to ``BELOW``
+text heights under it; the labels are labels.yaml's) that holds no valid code is read by
+the line recogniser from the page as cleaned and as scanned, a little wider than
+Tesseract's box. A view whose reading holds a code that passes its check, with only the
+replacements the format forces (I for 1, O for 0) or one glyph read twice undone (VV for W,
+0O for 0), gives that code, when no view gives another. The check character is what makes
+one view enough: a misread passes it one time in 31, and no free substitution is tried
+here. Eighteen characters Tesseract read surely are left alone: a code printed wrong is
+for the rules to report (USCC_INVALID), not for this look to mend.
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     grey_seals = [s for s in seals if s.colour == "grey"]
     lines, crops = read_and_replace(engine, lines, jobs, MAX_CROPS, "date", lambda words, views: _agreed(
         words, views, grey=under_a_seal(views[0][1], grey_seals)))
-    return [speck_dropped(line) for line in lines], crops
+    dropped = [speck_dropped(line) for line in lines]
+    return (dropped if any(a is not b for a, b in zip(dropped, lines)) else lines), crops
 
 
 def speck_dropped(line: Line) -> Line:

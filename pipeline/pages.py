@@ -27,7 +27,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-44"
+READER_VERSION = "pages-45"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -192,7 +192,7 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
                 log.exception("%s#%d: %s failed; the page keeps the reading before it", sf.path, page_no, name)
                 continue
             read += crops
-        if read:
+        if read or lines is not page.lines:  # a look may change a line without reading a crop
             page = page.model_copy(update={"lines": lines})
     return page, upright, seals
 

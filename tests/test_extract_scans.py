@@ -161,7 +161,10 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          # seed 53: the first comma read as a point, and a
                                          # comma after the figure read into its cell
                                          ("82.617,715.13, 7 :58;530,880.52", 82_617_715.13),
-                                         ("9.955.\t8,307,593.78", None)])
+                                         ("9.955.\t8,307,593.78", None),
+                                         # seed 71: 73,199,837.93 under a seal read 73.1 3 577.79.54
+                                         ("73.1 3 577.79.54", None),
+                                         ("73.1\t8,307,593.78", 73.1)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]

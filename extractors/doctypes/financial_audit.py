@@ -170,6 +170,8 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
             joined = _joined(row, pieces, n, k, at, unit)
             if joined is not None:
                 return joined, False
+            if _ONE_DECIMAL.match(piece) and any(re.search(r"\d", p) for p in pieces[n + 1:]):
+                return None, True  # 73.1 then 3 and 577.79.54: what is left of 73,199,837.93
             figure = _figure(piece, unit)
             if figure is not None:
                 return (figure[0], k, k + figure[1]), False
@@ -221,6 +223,7 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
     return None
 
 
+_ONE_DECIMAL = re.compile(r"^:*-?\d+\.\d$")  # a statement prints its amounts with cents, never one decimal
 _GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
 _WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")  # pieces read together: a point before the cents
 
