@@ -68,6 +68,8 @@ MAX_CROPS = 16  # per page, dates first: a photo of noise must not cost seconds
 SHORT = 24  # characters: a stretch with 年, 月 or 日 but no date is looked at only when this short
 # 日 too: under a grey seal 2024年08月19日 was read 202 下 8 全 19 日, its 年 and 月 lost
 _MARK = re.compile(r"[年月日]")
+# what follows a date read without its 日 when its day was cut short by a misread character
+_DAY_CUT_SHORT = re.compile(r"^[^\s日号0-9〇一二三四五六七八九十]{1,2}[0-9〇一二三四五六七八九十]{1,2}[日号]")
 _NUMERAL = re.compile(r"[0-9〇○零一二三四五六七八九十OoQ]")
 
 
@@ -272,6 +274,8 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         if len(dates) != 1 or any(len(c) != 1 for c in reading.chars):
             continue  # find_dates' offsets count characters, one per reading step
         value, j1, j2 = dates[0]
+        if reading.chars[j2 - 1] not in "日号" and _DAY_CUT_SHORT.match("".join(reading.chars[j2:])):
+            continue  # 九月二弄三日 (十 read as 弄): the date ends at 三日, not at 二
         sureness = min(reading.probs[j1:j2])
         kinds = found.setdefault(value, {})
         if sureness >= SEEN and sureness > kinds.get(kind, (0.0,))[0]:

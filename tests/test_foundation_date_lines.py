@@ -284,3 +284,17 @@ def test_a_speck_read_as_a_digit_that_makes_a_day_impossible_is_dropped():
     valid = make_line(_words([("2024", 0.95), ("年", 1.0), ("6", 0.93), ("月", 0.99), ("1", 0.55), ("5", 0.99),
                               ("日", 0.95)]))
     assert date_lines.speck_dropped(valid) is valid  # 15 is a day: nothing to go by
+
+
+def test_a_view_whose_day_a_misread_character_cut_short_gives_no_date():
+    """Seed 71, case_014: a letter's 二〇二六年九月二十三日 under its seal, read 九月二弄三日 from
+    one view (十 as 弄 at 0.70). That reads as the 2nd, with no 日 after it, and was taken at
+    0.85; a day followed by a stray character and more of a day is cut short, not a date."""
+    words = _words([("十月-洲=", 0.3)])
+    cut = [_view("二〇二六年九月二弄三日", [1.0] * 8 + [0.70, 1.0, 1.0], "clean:band")]
+    assert date_lines._agreed(words, cut) is None
+    whole = [_view("二〇二六年九月二十三日", 0.95, "scanned:band")]
+    chosen = date_lines._agreed(words, whole)
+    assert chosen is not None and find_dates("".join(chosen[0].chars[chosen[2]:chosen[3]]))[0][0] == dt.date(2026, 9, 23)
+    # a date with its 日 is whole, whatever follows it
+    assert date_lines._agreed(words, [_view("二〇二六年九月二十三日起十日内", 0.95, "scanned:band")]) is not None
