@@ -149,12 +149,13 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
             span = Span(row, na, b)
             items.append({"name": nm, "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
             item_spans.append(span)
+    cap = CLASH_CONF if clash else 1.0
     items_field = None
     if items:
         conf = sum(s.conf for s in item_spans) / len(item_spans)
         first = item_spans[0]
         items_field = Field(value=items, page=first.row.page.number, bbox=first.bbox,
-                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1), 3),
+                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1, cap), 3),
                             source=first.row.page.source,
                             raw="; ".join(f"{i['name']} {i['amount']}" for i in items),
                             note=_unit_note(unit, clash))
@@ -162,8 +163,6 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     if total is not None:
         value, span, raw = total
         total_field = Field(value=value, page=span.row.page.number, bbox=span.bbox,
-                            confidence=round(min(span.conf, CLASH_CONF) if clash else span.conf, 3),
+                            confidence=round(min(span.conf, cap), 3),
                             source=span.row.page.source, raw=raw, note=_unit_note(unit, clash) if clash else None)
-    if clash and items_field is not None:
-        items_field = items_field.model_copy(update={"confidence": min(items_field.confidence, CLASH_CONF)})
     return items_field, total_field

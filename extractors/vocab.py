@@ -89,6 +89,15 @@ def labels() -> Labels:
 
 
 @functools.cache
+def field_labels(*, name: str | None = None, kind: str | None = None) -> tuple[str, ...]:
+    """Every label of the fields with this name, or of this kind, in every document type
+    (labels.yaml), longest first: what a page-level look searches a line for."""
+    found = {label for fields in labels().doc_types.values() for field, spec in fields.items()
+             if (name is None or field == name) and (kind is None or spec.kind == kind) for label in spec.labels}
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+@functools.cache
 def vocab() -> Vocab:
     try:
         out = Vocab.model_validate(_load("vocab.yaml"))

@@ -19,16 +19,14 @@ for the rules to report (USCC_INVALID), not for this look to mend.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import unicodedata
 
 import numpy as np
 
 from pipeline.date_lines import read_and_replace
 from pipeline.models import Line, Word
-from pipeline.second_reader import DOUBT, Reading, line_stretches, recogniser, span_box, usual_height
+from pipeline.second_reader import DOUBT, Reading, compact, line_stretches, recogniser, span_box, usual_height
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +42,11 @@ _CODE_CHARS = re.compile(r"^[0-9A-Za-z\]\[|!]+$")
 _TOKEN = re.compile(r"[0-9A-Za-z\]\[|!]{18,19}")
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "")
-
-
-@functools.cache
 def _code_labels() -> tuple[str, ...]:
     """Every label of a credit code, of every document type (labels.yaml)."""
-    from extractors.vocab import labels
+    from extractors.vocab import field_labels
 
-    return tuple(sorted({label for fields in labels().doc_types.values() for spec in fields.values()
-                         if spec.kind == "uscc" for label in spec.labels}, key=len, reverse=True))
+    return field_labels(kind="uscc")
 
 
 def _has_valid_code(text: str) -> bool:
@@ -79,11 +71,11 @@ def code_runs(words: list[Word]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start = None
     for i, w in enumerate([*words, None]):
-        codey = w is not None and bool(_CODE_CHARS.match(_fold(w.text) or "-"))
+        codey = w is not None and bool(_CODE_CHARS.match(compact(w.text) or "-"))
         if codey and start is None:
             start = i
         elif not codey and start is not None:
-            text = "".join(_fold(x.text) for x in words[start:i])
+            text = "".join(compact(x.text) for x in words[start:i])
             sure = len(text) == 18 and all(x.conf >= DOUBT for x in words[start:i])
             if SHORTEST <= len(text) <= LONGEST and sum(c.isdigit() for c in text) >= DIGITS \
                     and not sure and not _has_valid_code(text):
@@ -100,7 +92,7 @@ def recheck_codes(clean: np.ndarray, scanned: np.ndarray, lines: list[Line]) -> 
     labels = _code_labels()
     text_height = usual_height([w for line in lines for w in line.words])
     jobs: list[tuple[int, int, int, list]] = []
-    labelled = [line.bbox for line in lines if any(label in _fold(line.text) for label in labels)]
+    labelled = [line.bbox for line in lines if any(label in compact(line.text) for label in labels)]
     for li, line in enumerate(lines):
         if not any(_below(line.bbox, box, text_height) for box in labelled):
             continue

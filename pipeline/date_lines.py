@@ -111,14 +111,16 @@ def speck_dropped(line: Line) -> Line:
     text = "".join(w.text for w in words)
     if not _MARK.search(text):
         return line
+    dated = None
     for k, w in enumerate(words):
         if not (len(w.text) == 1 and w.text.isdigit() and w.conf < AGREE):
             continue
         if not ((k > 0 and words[k - 1].text[-1:].isdigit()) or
                 (k + 1 < len(words) and words[k + 1].text[:1].isdigit())):
             continue
+        dated = len(find_dates(text)) if dated is None else dated
         without = words[:k] + words[k + 1:]
-        if len(find_dates("".join(x.text for x in without))) == len(find_dates(text)) + 1:
+        if len(find_dates("".join(x.text for x in without))) == dated + 1:
             log.debug("speck dropped from %r: %r at %.2f", text, w.text, w.conf)
             return make_line(without, block=line.block)
     return line

@@ -23,16 +23,15 @@ name where there was none.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
-import unicodedata
 
 import numpy as np
 
 from pipeline.date_lines import SEEN, SURE, read_and_replace, under_a_seal
 from pipeline.models import Line, Seal
-from pipeline.second_reader import Reading, densest_band, line_stretches, recogniser, span_box, usual_height
+from pipeline.second_reader import (
+    Reading, compact, densest_band, line_stretches, recogniser, span_box, usual_height)
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +45,11 @@ _COMPANY = re.compile(r"[\u4e00-\u9fff()]{2,40}?(?:股份有限公司|有限责�
 _PARTIAL = ("公司", "有限")
 
 
-@functools.cache
 def _applicant_labels() -> tuple[str, ...]:
     """Every label of an applicant's name, of every document type (labels.yaml)."""
-    from extractors.vocab import labels
+    from extractors.vocab import field_labels
 
-    found = {label for fields in labels().doc_types.values() for name, spec in fields.items()
-             if name == "applicant_name" for label in spec.labels}
-    return tuple(sorted(found, key=len, reverse=True))
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(" ", "")
+    return field_labels(name="applicant_name")
 
 
 _SIGN_HERE = re.compile(r"^[(（〈<\[]?[盖签][章字][)）〉>\]]?")
@@ -68,7 +60,7 @@ def names_expected(line_text: str, stretch_text: str) -> bool:
     line (申报单位（盖章）：, with at least two characters after it), or a part of a legal
     suffix is left in it; and it holds no whole company name already. A label with nothing
     after it (申报单位（盖章） above a blank for the seal), or a sentence, is no name."""
-    stretch, line = _fold(stretch_text), _fold(line_text)
+    stretch, line = compact(stretch_text), compact(line_text)
     if _COMPANY.search(stretch):
         return False
     if any(p in stretch for p in _PARTIAL):
@@ -127,7 +119,7 @@ def suffix_mended(reading: Reading) -> Reading:
 
 def _names(reading: Reading) -> list[tuple[str, int, int]]:
     """Company names in a reading, with their character offsets (one per reading step)."""
-    text = "".join(_fold(c) or c for c in reading.chars)
+    text = "".join(compact(c) or c for c in reading.chars)
     if len(text) != len(reading.chars):
         return []
     return [(m.group(0), m.start(), m.end()) for m in _COMPANY.finditer(text)]

@@ -223,7 +223,7 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
     and one crop of both squeezes each into a few pixels of the recogniser's 48."""
     spans: list[tuple[int, int]] = []
     for lo, hi in line_stretches(words):
-        gaps = date_gaps(words[lo:hi])
+        gaps = date_gaps(words[lo:hi]) | amount_gaps(words[lo:hi])
         bad = [i for i in range(lo, hi)
                if (words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)) or i - lo in gaps]
         runs: list[list[int]] = []
@@ -247,12 +247,21 @@ _AMOUNT_GAP = re.compile(f"(?<=[{CAPITAL_NUMERALS}])[^{AMOUNT_WORDS}\\s\\d\\W](?
 
 def date_gaps(words: list[Word]) -> set[int]:
     """Indices of the words holding a date's month or day read as something no numeral
-    is (Tesseract sure of it enough that its confidence alone would not get it re-read),
-    or a character no amount in capitals holds between the words of one (``_AMOUNT_GAP``)."""
+    is (Tesseract sure of it enough that its confidence alone would not get it re-read)."""
+    return _words_under(words, _DATE_GAP)
+
+
+def amount_gaps(words: list[Word]) -> set[int]:
+    """Indices of the words holding a character no amount in capitals holds, between the
+    words of one (``_AMOUNT_GAP``), however sure Tesseract was of it."""
+    return _words_under(words, _AMOUNT_GAP)
+
+
+def _words_under(words: list[Word], pattern: re.Pattern) -> set[int]:
     text = "".join(w.text for w in words)
     ends = list(accumulate(len(w.text) for w in words))
     out: set[int] = set()
-    for m in [*_DATE_GAP.finditer(text), *_AMOUNT_GAP.finditer(text)]:
+    for m in pattern.finditer(text):
         out.update(i for i, end in enumerate(ends) if end > m.start() and end - len(words[i].text) < m.end())
     return out
 
@@ -696,6 +705,11 @@ def _date_completed(line_words: list[Word], a: int, b: int, reading: Reading,
 
 def fold_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
+
+
+def compact(text: str) -> str:
+    """``text`` NFKC-folded, without blanks: how a look compares a line with a label."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
 # --------------------------------------------------------------------------- a page

@@ -84,10 +84,10 @@ def test_a_unit_of_an_amount_in_capitals_read_surely_as_something_else_is_read_a
     be doubted by its confidence); money read it as five yuan. No amount in capitals holds
     人 between 伍 and 万: the word is re-read, and 佰 after a numeral takes its place."""
     words = _words([("人", 0.92), ("民", 0.84), ("币", 0.87), ("伍", 1.0), ("人", 0.91), ("万", 0.99), ("元", 1.0)])
-    assert second_reader.date_gaps(words) == {4}
+    assert second_reader.amount_gaps(words) == {4}
     assert any(a <= 4 < b for a, b in second_reader.doubtful_spans(words))
-    assert second_reader.date_gaps(_words([("人民币伍佰万元整", 0.9)])) == set()
-    assert second_reader.date_gaps(_words([("伍人", 0.9), ("工作", 0.9)])) == set()
+    assert second_reader.amount_gaps(_words([("人民币伍佰万元整", 0.9)])) == set()
+    assert second_reader.amount_gaps(_words([("伍人", 0.9), ("工作", 0.9)])) == set()
     reading = Reading(tuple("人民币伍佰万元"), (1.0, 1.0, 1.0, 1.0, 0.99, 1.0, 1.0), tuple(float(i) for i in range(7)))
     out = merge(words, reading)
     assert "".join(w.text for w in out) == "人民币伍佰万元"

@@ -34,6 +34,7 @@ def authority_from_seals(reader: DocReader) -> Field | None:
     for seal in reader.seals:
         page = pages.get(seal.page)
         votes: dict[str, list[Field]] = {}
+        placed: set[str] = set()  # values whose place ends as a place's name does (…市, …区)
         for reading in dict.fromkeys([seal.text or "", *seal.readings]):
             text = fold(reading)
             for suf in sufs:
@@ -41,6 +42,8 @@ def authority_from_seals(reader: DocReader) -> Field | None:
                 if k < 4 and not (k == 3 and text[2] in PLACE_MARKS):  # 昆山市 is a place too
                     continue
                 value, trust, note = _known_place(text[:k], suf, v.authority_places)
+                if value[:-len(suf)][-1:] in PLACE_MARKS:
+                    placed.add(value)
                 conf = round(min(seal.score, seal.owner_score or 1.0) * trust, 3)
                 votes.setdefault(value, []).append(
                     Field(value=value, page=seal.page, bbox=seal.bbox, confidence=conf,
@@ -49,8 +52,7 @@ def authority_from_seals(reader: DocReader) -> Field | None:
         if not votes:
             continue
         for value, fields in votes.items():
-            if len(fields) >= 2 and fields[0].note == UNKNOWN_PLACE \
-                    and value[:value.index(_suffix_of(value, sufs))][-1:] in PLACE_MARKS:
+            if len(fields) >= 2 and fields[0].note == UNKNOWN_PLACE and value in placed:
                 # a place the list does not hold (昆山市, a licence from elsewhere), read alike by
                 # two attempts at the ring: a reading, not noise
                 trust = min(seal.score, seal.owner_score or 1.0) * AGREED_PLACE
@@ -97,10 +99,6 @@ def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float
         if d <= 2 and d < second and d < len(name) // 3:
             return name + suffix, 0.75 - 0.1 * d, f"取自登记机关印章文字（“{place}”按已知地名校正）"
     return place + suffix, 0.45, UNKNOWN_PLACE
-
-
-def _suffix_of(value: str, sufs: tuple[str, ...]) -> str:
-    return next(s for s in sufs if value.endswith(s))
 
 
 def extract(reader: DocReader) -> dict[str, Field]:

@@ -88,15 +88,9 @@ def unit_factor(text: str | None) -> int | None:
     return _UNIT[m.group(1)] if m else None
 
 
+# numerals, then a character no amount in words holds, then the unit: 伍人万元 (佰 read as 人)
+# is no 伍元, with or without 人民币 before it
 _WORD_BEFORE_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}(?:亿元|万元|元|圆|亿|万)")
-
-
-def _unreadable_words(run: str) -> bool:
-    """An amount in words (between 人民币 and its unit) with a character in it that no such
-    amount holds, where it cannot be a stray mark before the amount: among two or more
-    numerals, or after the last one (伍人万元, 佰 read as 人, is no 伍元)."""
-    at = [k for k, c in enumerate(run) if c in _UPPER]
-    return bool(at) and len(at) < len(run) and (len(at) >= 2 or at[-1] < len(run) - 1)
 
 
 def _upper_to_int(run: str) -> int | None:
@@ -122,7 +116,8 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
     s = s.replace("￥", "").replace("¥", "")
     s = _fix_upper_ocr(s)
     garbled = _UPPER_AMOUNT.search(s)
-    if garbled and _unreadable_words(garbled.group(2)):
+    if garbled and not all(c in _UPPER for c in garbled.group(2)) and \
+            sum(c in _UPPER for c in garbled.group(2)) >= 2:
         # an amount in words we cannot read: a later figure in the sentence is another amount
         return None
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s

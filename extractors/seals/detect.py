@@ -495,16 +495,25 @@ def _page_is_grey(balanced: np.ndarray) -> bool:
     return cv2.countNonZero(cv2.compare(chroma, 45, cv2.CMP_GT)) < 0.0005 * chroma.size
 
 
+def _red_masks(small: np.ndarray, px_per_mm: float, min_redness: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """The work image's seal ink at ``min_redness``, as found and with its gaps closed; None
+    when there is less red than a third of the smallest seal's ring line (1 px wide here)."""
+    mask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=min_redness)
+    if cv2.countNonZero(mask) < math.pi * MIN_DIAMETER_MM * px_per_mm / 3:
+        return None
+    k = max(3, int(round(px_per_mm * 1.2)) | 1)
+    return mask, cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+
+
 def _faint_rings(small: np.ndarray, px_per_mm: float) -> list[_Candidate]:
     """Round seals stamped with little ink (a photographed 初审意见表's applicant seal, pink
     beside the street's red one): found on a mask of half the redness, and kept only as a
     whole seal, its ring nearly complete and a seal's inside within it (``_has_star_or_text``),
     since at that redness a heading's tint or a photo's colour cast passes too."""
-    mask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=FAINT_MIN_REDNESS)
-    if cv2.countNonZero(mask) < math.pi * MIN_DIAMETER_MM * px_per_mm / 3:
+    masks = _red_masks(small, px_per_mm, FAINT_MIN_REDNESS)
+    if masks is None:
         return []
-    k = max(3, int(round(px_per_mm * 1.2)) | 1)
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    mask, closed = masks
     return [c for c in _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE_FAINT)
             if not c.partial and _has_star_or_text(mask, c.e)]
 
@@ -522,12 +531,9 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         small = cv2.transform(small, np.diag(gains).astype(np.float32))  # white balance, saturating
     cands: list[_Candidate] = []
     if small.ndim == 3 and _has_chroma(small, WORK_MIN_REDNESS):
-        rmask = ink.red_mask(small, gains=np.ones(3, np.float32), min_redness=WORK_MIN_REDNESS)
-        # less red than a third of the smallest seal's ring line (1 px wide here): no seal
-        if cv2.countNonZero(rmask) >= math.pi * MIN_DIAMETER_MM * px_per_mm / 3:
-            k = max(3, int(round(px_per_mm * 1.2)) | 1)
-            closed = cv2.morphologyEx(rmask, cv2.MORPH_CLOSE,
-                                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        masks = _red_masks(small, px_per_mm, WORK_MIN_REDNESS)
+        if masks is not None:
+            rmask, closed = masks
             cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
             cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
     if small.ndim == 3 and _has_chroma(small, FAINT_MIN_REDNESS):
