@@ -62,6 +62,7 @@ class Vocab(_M):
     total_words: list[str]
     audit_signoff: list[str] = PydField(default_factory=lambda: ["注册会计师"])
     company_dates: list[str] = PydField(default_factory=list)
+    period_columns: dict[str, list[str]] = PydField(default_factory=dict)
 
 
 def _load(name: str) -> dict:

@@ -164,12 +164,26 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          ("9.955.\t8,307,593.78", None),
                                          # seed 71: 73,199,837.93 under a seal read 73.1 3 577.79.54
                                          ("73.1 3 577.79.54", None),
-                                         ("73.1\t8,307,593.78", 73.1)])
+                                         ("73.1\t8,307,593.78", 73.1),
+                                         # seed 73: the year's cell junk, the prior year's
+                                         # figure's tail (06.33) or all of it after it
+                                         ("1 7 “~ ，\t06.33", None),
+                                         ("1 7 “~ ，\t1,407,207.03", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]
     f = run("financial_audit", [AUDIT, income])
     assert (f["rd_expense"].value if "rd_expense" in f else None) == value
+
+
+def test_statement_figure_after_a_note_reference_column():
+    """A 附注 column before the figures: the note reference is passed over, the figure under
+    本期金额 taken; under 上期金额 it would not be."""
+    income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t附注\t本期金额\t上期金额",
+              "研发费用\t五、12\t1,234,567.89\t1,407,207.03"]
+    assert run("financial_audit", [AUDIT, income])["rd_expense"].value == 1_234_567.89
+    income[2] = "项目\t附注\t上期金额\t本期金额"
+    assert "rd_expense" not in run("financial_audit", [AUDIT, income])
 
 
 @pytest.mark.parametrize("signed,trusted", [("2026年3月16日", True), ("二〇二六年三月十六日", True),

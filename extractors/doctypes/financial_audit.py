@@ -131,11 +131,14 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
         unit = None
         for row in reader.rows[page.number]:
             unit = unit or unit_factor(row.chars)
+        rows = reader.rows[page.number]
         for hit in reader.hits[page.number]:
             if hit.key != name:
                 continue
             row = hit.span.row
             found, bad = _first_figure(row, hit.span.end, unit)
+            if found is not None and _under_prior(Span(row, found[1], found[2]), rows, row):
+                found, bad = None, True  # the year's own figure was junk, skipped as a note reference
             if found is not None:
                 return Found(Parsed(found[0]), [Span(row, found[1], found[2])], hit)
             # the current period's figure unreadable (a note reference has one or two
@@ -153,6 +156,42 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             if found is not None:
                 return found
     return None
+
+
+def _under_prior(figure: Span, rows, row) -> bool:
+    """Whether a figure lies under the prior period's column header of the nearest header
+    row above it (nearer that header's middle than the current period's). Seed 73: the
+    current cell of 研发费用 read as ``1 7 “~ ，`` was passed over as a note reference, and
+    the prior year's 上期 figure's tail (06.33) was taken as the year's R&D expense."""
+    columns = None
+    for other in rows:
+        if other is row:
+            break
+        if other.bbox[1] < row.bbox[1]:
+            columns = _period_columns(other) or columns
+    if columns is None:
+        return False
+    current, prior = columns
+    x0, _, x1, _ = figure.bbox
+    middle = (x0 + x1) / 2
+    return abs(middle - prior) < abs(middle - current)
+
+
+def _period_columns(row) -> tuple[float, float] | None:
+    """The middles (x) of a row's current- and prior-period column headers, when it has both."""
+    kept = [k for k, ch in enumerate(row.chars) if not ch.isspace() and ch != GAP]
+    compact = "".join(row.chars[k] for k in kept)
+    middles = []
+    for kind in ("current", "prior"):
+        for word in vocab().period_columns.get(kind, []):
+            at = compact.find(word)
+            if at >= 0:
+                box = Span(row, kept[at], kept[at + len(word) - 1] + 1).bbox
+                middles.append((box[0] + box[2]) / 2)
+                break
+        else:
+            return None
+    return middles[0], middles[1]
 
 
 def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, int] | None, bool]:
@@ -217,6 +256,8 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
     c = lead.group(1)
     if lead.end() < len(cell) and not _GROUPED.match(c):
         return None
+    if re.match(r"\(?-?0\d", c):
+        return None  # no amount is printed with a leading zero: 06.33 is a figure's tail
     if _AMOUNT.match(c) and (len(re.sub(r"\D", "", c)) >= 3 or "," in c):
         v = parse_money(c.strip("()"), unit=unit)
         return (v, lead.end()) if v is not None else None
