@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.ingest import ingest
 from pipeline.models import TextSource
+from pipeline import pages
 from pipeline.pages import page_tasks, read_page, read_pages_threaded
 from pipeline.settings import Settings
 from tests import docmaker
@@ -107,6 +108,16 @@ def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_p
     _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))  # read, not recalled
     assert turns == [(360 - angle) % 360]
     assert "企业信用信息报告" in pages[("scan.jpg", 1)].page.text.replace(" ", "")
+
+
+@pytest.mark.parametrize("probes,first,other", [
+    ({0: 0.05, 90: 0.04, 180: 0.06, 270: 0.24}, 0, None),  # seed 73's grainy photo: noise every way
+    ({0: 0.00, 90: 0.21, 180: 0.45, 270: 0.14}, 0, 180),  # the poorest upside-down page of seed 73
+    ({0: 0.16, 90: 0.83, 180: 0.30, 270: 0.47}, 270, 90),
+    ({0: 0.60, 90: 0.10, 180: 0.50, 270: 0.10}, 0, None),  # no way clearly better
+    ({0: 0.0, 90: 0.0, 180: 0.0, 270: 0.0}, 90, 270)])  # the bands hold no text to tell by
+def test_which_other_way_a_badly_read_page_is_read_whole(probes, first, other):
+    assert pages.other_way(probes, first) == other
 
 
 @pytest.mark.slow
