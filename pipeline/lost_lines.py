@@ -59,23 +59,38 @@ def read_lost_lines(clean: np.ndarray, lines: list[Line]) -> tuple[list[Line], i
 def _uncovered_runs(clean: np.ndarray, words: list[Word], tall: float) -> list[tuple[int, int, int, int]]:
     """Boxes of ink no word covers, each a band of text height and a run of it as wide as
     a few characters, from the top of the page down."""
-    h, w = clean.shape[:2]
     ink = clean < INK
-    pad = int(COVER * tall)
+    clear_words(ink, words, tall)
+    return ink_bands(ink, tall, clean.shape)
+
+
+def clear_words(ink: np.ndarray, words: list[Word], tall: float, origin: tuple[int, int] = (0, 0)) -> None:
+    """Clear from ``ink`` (a mask of the page from ``origin``, x and y) the ink of the words,
+    with COVER text heights round each."""
+    pad, (ox, oy) = int(COVER * tall), origin
     for word in words:
         x0, y0, x1, y1 = (int(v) for v in word.bbox)
-        ink[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = False
-    inked = ink.sum(axis=1) >= ROW_INK * tall
+        x0, y0, x1, y1 = x0 - pad - ox, y0 - pad - oy, x1 + pad - ox, y1 + pad - oy
+        if x1 > 0 and y1 > 0 and x0 < ink.shape[1] and y0 < ink.shape[0]:
+            ink[max(0, y0):y1, max(0, x0):x1] = False
+
+
+def ink_bands(ink: np.ndarray, tall: float, shape: tuple[int, ...],
+              origin: tuple[int, int] = (0, 0)) -> list[tuple[int, int, int, int]]:
+    """Page boxes of the bands of ``ink`` (a mask of the page of ``shape`` from ``origin``)
+    of a text line's height, each cut into runs at least a few characters wide, with a
+    margin of a third of their height."""
+    h, w = shape[:2]
+    ox, oy = origin
     out = []
-    for top, bottom in _runs(inked, gap=int(0.15 * tall)):
+    for top, bottom in _runs(ink.sum(axis=1) >= ROW_INK * tall, gap=int(0.15 * tall)):
         if not MIN_HEIGHT * tall <= bottom - top <= MAX_HEIGHT * tall:
             continue
-        columns = ink[top:bottom].any(axis=0)
-        for left, right in _runs(columns, gap=int(RUN_GAP * tall)):
+        for left, right in _runs(ink[top:bottom].any(axis=0), gap=int(RUN_GAP * tall)):
             if right - left >= MIN_WIDTH * tall:
                 margin = int(0.3 * (bottom - top))
-                out.append((max(0, left - margin), max(0, top - margin),
-                            min(w, right + margin), min(h, bottom + margin)))
+                out.append((max(0, ox + left - margin), max(0, oy + top - margin),
+                            min(w, ox + right + margin), min(h, oy + bottom + margin)))
     return out
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from pipeline import code_lines, date_lines, figure_lines, geometry, lost_lines, name_lines, ocr, render, seal_gaps, second_reader
+from pipeline import (code_lines, date_lines, figure_lines, geometry, lost_lines, name_lines, ocr, render, seal_dates,
+                      seal_gaps, second_reader)
 from pipeline.preprocess import clean_for_ocr
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -27,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-47"
+READER_VERSION = "pages-48"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -191,7 +192,8 @@ def _ocr_upright(image: np.ndarray, sf: SourceFile, page_no: int,
                            ("name lines", lambda ls: name_lines.recheck_names(clean, upright, ls, seals)),
                            ("code lines", lambda ls: code_lines.recheck_codes(clean, upright, ls)),
                            ("figure lines", lambda ls: figure_lines.recheck_figures(clean, upright, ls, seals)),
-                           ("lost lines", lambda ls: lost_lines.read_lost_lines(clean, ls))):
+                           ("lost lines", lambda ls: lost_lines.read_lost_lines(clean, ls)),
+                           ("seal dates", lambda ls: seal_dates.read_seal_dates(clean, upright, ls, seals))):
             try:
                 lines, crops = step(lines)
             except Exception:  # noqa: BLE001 - a later look failing leaves the reading it had

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-22"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-23"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
@@ -109,6 +109,7 @@ class Reading:
     # per character, the recogniser's candidates at its time step, best first (the
     # character itself leads): what a matcher against known names may credit
     alts: tuple[str, ...] = ()
+    step: float = 0.0  # one time step of the recogniser in the crop's pixels: how far off a centre may be
 
     @property
     def text(self) -> str:
@@ -190,7 +191,7 @@ class Recogniser:
         while keep and ps[keep[0]] < EDGE_FLOOR:
             keep.pop(0)
         return Reading(tuple(chars[k] for k in keep), tuple(ps[k] for k in keep),
-                       tuple(xs[k] for k in keep), tuple(alts[k] for k in keep))
+                       tuple(xs[k] for k in keep), tuple(alts[k] for k in keep), scale)
 
 
 _LOCK = threading.Lock()
@@ -615,16 +616,19 @@ def _figure(ch: str) -> bool:
 def within(reading: Reading, words: list[Word], x_origin: float) -> Reading:
     """The reading without the characters it placed beyond the span's first and last word:
     the crop's margin takes in the edge of the next character on the line, which the
-    recogniser then reads too (正常， then 无, which follows anyway)."""
+    recogniser then reads too (正常， then 无, which follows anyway). A centre is placed no
+    closer than one of the recogniser's time steps, so that much beyond the edge is still
+    the span's (seed 71: the 2 of 234,263,502.31, placed a step early in a tall crop, was
+    cut and the revenue read 34,263,502.31)."""
     if not reading.chars or not words:
         return reading
-    slack = EDGE_SLACK * usual_height(words)
+    slack = max(EDGE_SLACK * usual_height(words), reading.step)
     lo, hi = words[0].bbox[0] - slack, words[-1].bbox[2] + slack
     keep = [k for k, x in enumerate(reading.xs) if lo <= x_origin + x <= hi]
     if len(keep) == len(reading.chars):
         return reading
     return Reading(*(tuple(seq[k] for k in keep) for seq in (reading.chars, reading.probs, reading.xs)),
-                   tuple(reading.alts[k] for k in keep) if reading.alts else ())
+                   tuple(reading.alts[k] for k in keep) if reading.alts else (), reading.step)
 
 
 def _over(word: Word, xs: list[float], slack: float = 0.5) -> bool:

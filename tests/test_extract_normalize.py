@@ -49,6 +49,14 @@ D = dt.date
     ("20 26年4月25日", D(2026, 4, 25)),
     ("12 2026年4月25日", D(2026, 4, 25)),
     ("20 26年4月", None),
+    # a day cut into two words before its 日 (seed 71: a licence's 9月1 2日 taken as the 1st)
+    ("2017年9月1 2日", D(2017, 9, 12)),
+    ("2024年6月8 5日", D(2024, 6, 8)),  # together no day: a speck read as 5 after the 8th
+    ("2024年6月1 2", D(2024, 6, 1)),  # without its 日, a digit after a blank is not the day's
+    # 日 read as 月 where nothing follows (seed 71: a licence's term to 2042年2月4月)
+    ("2042年2月4月", D(2042, 2, 4)),
+    ("至2042年2月4月 ", D(2042, 2, 4)),
+    ("2026年5月2月1日", None),
     ("", None),
     ("无", None),
 ])

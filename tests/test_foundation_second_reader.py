@@ -220,6 +220,18 @@ def test_within_drops_what_the_margin_caught_of_the_next_character():
     assert second_reader.within(kept, words, x_origin=180) is kept
 
 
+def test_within_keeps_a_character_placed_a_time_step_early():
+    """Seed 71: in a crop 120 px tall a time step is 20 px, and the 2 of 234,263,502.31 was
+    placed 15 px before the word's box (the next digit 40 px after it): it is the word's."""
+    words = _words([("234,263,502.31", 0.6)], x0=1400, char_w=20)
+    xs = (10.0, 50.0, 70.0, 90.0, 110.0, 130.0, 150.0, 170.0, 190.0, 210.0, 230.0, 250.0, 270.0, 290.0)
+    reading = Reading(tuple("234,263,502.31"), (0.9,) * 14, xs, (), 20.0)
+    assert second_reader.within(reading, words, x_origin=1375).text == "234,263,502.31"
+    # placed no closer than a step, a character further out is the margin's
+    early = Reading(reading.chars, reading.probs, (-20.0,) + xs[1:], (), 20.0)
+    assert second_reader.within(early, words, x_origin=1375).text == "34,263,502.31"
+
+
 def test_doubtful_spans_do_not_reach_across_a_wide_blank():
     """A web address on the left and the date under a seal on the right, one Tesseract line:
     two crops, not one that squeezes both into the recogniser's 48 pixels."""

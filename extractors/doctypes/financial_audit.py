@@ -128,10 +128,10 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
         return None
     unreadable = False
     for page in reader.pages:
-        unit = None
-        for row in reader.rows[page.number]:
-            unit = unit or unit_factor(row.chars)
         rows = reader.rows[page.number]
+        unit = None
+        for row in rows:
+            unit = unit or unit_factor(row.chars)
         for hit in reader.hits[page.number]:
             if hit.key != name:
                 continue

@@ -20,10 +20,14 @@ _Y = r"((?:19|20)\d{2})"
 _PATTERNS = [
     # 2025年3月5日 (日 may be read as 曰 or missing at a line end); a day of three digits
     # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st), nor is one
-    # followed by 年 or 月 (2026年5月2年1日: 二十一日 with 十 read as 年, not the 2nd)
+    # followed by 年, or by 月 and a digit (2026年5月2年1日: 二十一日 with 十 read as 年, not the 2nd)
     # (a year Tesseract cut into two words, 20 26年4月25日, is one year here: before 年 and
     # a whole month and day nothing else reads so)
-    re.compile(r"(?<!\d)((?:19|20)\s?\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})(?!\d)\s*(?:日|曰|号|(?!\s*[年月]))"),
+    # A day cut into two words before its 日 (9月1 2日) is the two digits together, unless
+    # together they make no day (2024年6月8 5日: a speck of a seal read as 5); a second 月
+    # that no numeral follows is the 日 misread (seed 71: a licence's term to 2042年2月4月)
+    re.compile(r"(?<!\d)((?:19|20)\s?\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d\s\d(?=\s*[日曰号])|\d{1,2})(?!\d)"
+               r"\s*(?:日|曰|号|月(?!\s*\d)|(?!\s*[年月]))"),
     # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
     re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),
     # 20250305
@@ -144,7 +148,8 @@ def find_dates(text: str | None) -> list[tuple[dt.date, int, int]]:
 
     for pat in _PATTERNS:
         for m in pat.finditer(s):
-            d = _make(int(m.group(1).replace(" ", "")), int(m.group(2)), int(m.group(3)))
+            year, month, day = int(m.group(1).replace(" ", "")), int(m.group(2)), m.group(3)
+            d = _make(year, month, int(day.replace(" ", ""))) or _make(year, month, int(day.split()[0]))
             if d and free(m.start(), m.end()):
                 found.append((d, m.start(), m.end()))
                 taken.append((m.start(), m.end()))
