@@ -41,6 +41,7 @@ GROW = 1.5  # text heights a band's crop reaches beyond its ink on each side
 SURE = 0.90  # one view this sure of each character of its date is enough
 AGREE = 0.60  # ... two views reading the same date, each this sure, too
 MAX_BOXES = 4  # per page
+NEAR = 0.35  # text heights: characters of two views of a box this close are at one place
 _DAY_MARKS = "日曰号月"
 
 
@@ -67,7 +68,7 @@ def read_seal_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     found = []
     for k, box in enumerate(boxes):
         views = readings[2 * k:2 * k + 2]
-        taken = agreed_date(views)
+        taken = agreed_date(views, NEAR * tall)
         log.debug("seal date look at %s: clean %s; scanned %s; taken: %s", box, described(views[0]),
                   described(views[1]), None if taken is None else "".join(taken[0].chars[taken[1]:taken[2]]))
         if taken is None:
@@ -119,9 +120,14 @@ def print_level(clean: np.ndarray, seal: Seal) -> float:
     return float(min(INK, max(DARK, np.percentile(inked, RING_SHARE) - MARGIN)))
 
 
-def agreed_date(views) -> tuple[object, int, int] | None:
-    """(reading, j1, j2) of the date to take from the views of one box: one read surely, or
-    the same date read by both, each fairly surely; None otherwise."""
+def agreed_date(views, near: float = 0.0) -> tuple[object, int, int] | None:
+    """(reading, j1, j2) of the date to take from the views of one box (crops of the same
+    box, so their characters' places compare): one read surely; or one whose characters
+    are each fairly sure, counting a character the other view reads alike at its place
+    (within ``near`` pixels, or a time step) as sure as that view is, with at most one
+    character the other view does not confirm (seed 71: the cleaned page read
+    二〇二六年九月二十三日 with 十 at 0.57, the scan 〇二六年九月二十三日 with 十 at 0.99 and its
+    first 二 cut at the crop's edge). None when the views read two dates."""
     from extractors.normalize import find_dates
 
     dated = []
@@ -134,12 +140,29 @@ def agreed_date(views) -> tuple[object, int, int] | None:
         # the mark after the day says only that the day ended; the ring crosses it as often as
         # not (日 at 0.80 from the scan, read as 月 at 0.54 from the cleaned page)
         end = j2 - 1 if reading.chars[j2 - 1] in _DAY_MARKS and j2 - 1 > j1 else j2
-        dated.append((date, min(reading.probs[j1:end]), reading, j1, j2))
-    if not dated:
+        others = [v for v in views if v is not reading]
+        confs, alone = [], 0
+        for j in range(j1, end):
+            seen = [_alike_at(v, reading.chars[j], reading.xs[j], max(near, reading.step, v.step)) for v in others]
+            confs.append(max([reading.probs[j], *seen]))
+            alone += not any(p >= AGREE for p in seen)
+        dated.append((date, min(reading.probs[j1:end]), min(confs), alone, reading, j1, j2))
+    if not dated or len({d[0] for d in dated if d[1] >= AGREE}) > 1:
         return None
-    best = max(dated, key=lambda d: (d[1], sum(d[2].probs[d[3]:d[4]])))  # of two as sure, the one surer of its mark
-    if best[1] >= SURE and all(d[0] == best[0] for d in dated if d[1] >= AGREE):
-        return best[2:]
-    if len(dated) == 2 and dated[0][0] == dated[1][0] and min(d[1] for d in dated) >= AGREE:
-        return best[2:]
+    best = max(dated, key=lambda d: (d[1], sum(d[4].probs[d[5]:d[6]])))  # of two as sure, the one surer of its mark
+    if best[1] >= SURE:
+        return best[4:]
+    backed = [d for d in dated if d[2] >= AGREE and d[3] <= 1]
+    if backed:
+        return max(backed, key=lambda d: (d[2], -d[3]))[4:]
     return None
+
+
+def _alike_at(reading, ch: str, x: float, near: float) -> float:
+    """How sure ``reading`` is of ``ch`` at x (its character nearest x, within ``near``);
+    0 when it reads another character there, or none."""
+    there = [(abs(x - y), c, p) for c, p, y in zip(reading.chars, reading.probs, reading.xs)]
+    if not there:
+        return 0.0
+    dx, c, p = min(there)
+    return p if dx <= near and c == ch else 0.0

@@ -34,6 +34,21 @@ def test_a_date_read_surely_or_alike_twice_is_taken():
     assert _chosen(seal_dates.agreed_date([_reading(DATE, 0.7), _reading(DATE, 0.65)])) == DATE
 
 
+def test_a_date_the_other_view_confirms_but_for_one_character_is_taken():
+    """Seed 71's recommendation letter: the cleaned page read the whole date, 十 at 0.57; the
+    scan read all of it but the first 二 (cut at the crop's edge), 十 at 0.99."""
+    text = "二〇二六年九月二十三日"
+    clean = _reading(text, [0.79, 0.96, 1.0, 1.0, 1.0, 1.0, 1.0, 0.96, 0.57, 1.0, 1.0])
+    scan = Reading(tuple(text[1:]), (0.93,) + (1.0,) * 9, clean.xs[1:])
+    assert _chosen(seal_dates.agreed_date([clean, scan], near=10)) == text
+    # two characters the scan does not confirm: not enough
+    scan = Reading(tuple(text[2:]), (1.0,) * 9, clean.xs[2:])
+    assert seal_dates.agreed_date([clean, scan], near=10) is None
+    # the scan reading another character at the doubtful place confirms nothing
+    other = Reading(tuple(text[1:8] + "廿" + text[9:]), (1.0,) * 10, clean.xs[1:])
+    assert seal_dates.agreed_date([clean, other], near=10) is None
+
+
 def test_a_date_read_unsurely_or_two_dates_give_nothing():
     assert seal_dates.agreed_date([_reading(DATE, 0.7), _reading("", [])]) is None
     assert seal_dates.agreed_date([_reading(DATE, 0.95), _reading("2026年4月27日", 0.8)]) is None
