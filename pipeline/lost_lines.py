@@ -48,12 +48,23 @@ def read_lost_lines(clean: np.ndarray, lines: list[Line]) -> tuple[list[Line], i
     for box, reading in zip(boxes, engine.read([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes])):
         if not sure_of_all(reading) or len(_CJK.findall("".join(reading.chars))) < 2:
             continue
-        ground = [Word(text="", bbox=tuple(float(v) for v in box), conf=0.0)]
-        placed = place_reading(reading, 0, len(reading.chars), ground, ground, box[0])
-        found.append(make_line([w.model_copy(update={"first_text": None, "first_conf": None}) for w in placed]))
+        found.append(line_of(reading, 0, len(reading.chars), box))
+    return with_lines(lines, found), len(boxes)
+
+
+def line_of(reading, j1: int, j2: int, box: tuple[int, int, int, int]) -> Line:
+    """A line of its own made of characters j1..j2 of a reading of the crop ``box``, a word
+    per character where the recogniser placed it (no first reading: Tesseract had none)."""
+    ground = [Word(text="", bbox=tuple(float(v) for v in box), conf=0.0)]
+    placed = place_reading(reading, j1, j2, ground, ground, box[0])
+    return make_line([w.model_copy(update={"first_text": None, "first_conf": None}) for w in placed])
+
+
+def with_lines(lines: list[Line], found: list[Line]) -> list[Line]:
+    """The page's lines with ``found`` added in reading order (the same list when none)."""
     if not found:
-        return lines, len(boxes)
-    return sorted([*lines, *found], key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2), len(boxes)
+        return lines
+    return sorted([*lines, *found], key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
 
 
 def _uncovered_runs(clean: np.ndarray, words: list[Word], tall: float) -> list[tuple[int, int, int, int]]:

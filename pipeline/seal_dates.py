@@ -12,8 +12,9 @@ seal's own: a seal's ink, grey or red turned grey, is lighter than the black of 
 text (on that form: the ring's darkest 2 % at 97, the date's at 6; on another scan 122 and
 69, see ``print_level``). Rows of such ink that no word
 covers, of a text line's height, are read by the line recogniser from the cleaned page
-and the scan; a date one view reads surely (each character ``SURE``), or two read alike
-(each ``AGREE``), becomes a line of its own, unless a line of the page holds it already.
+and the scan; a date one view reads surely (each character ``SURE``), or fairly surely
+with the other view reading it alike (``agreed_date``), becomes a line of its own, unless
+a line of the page holds it already.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ import logging
 
 import numpy as np
 
-from pipeline.lost_lines import clear_words, ink_bands
+from pipeline.lost_lines import clear_words, ink_bands, line_of, with_lines
 from pipeline.models import Line, Seal, Word
-from pipeline.ocr import make_line
-from pipeline.second_reader import LOST, described, place_reading, recogniser, usual_height
+from pipeline.second_reader import LOST, described, recogniser, usual_height
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ MARGIN = 25  # ... and how much darker print is (seed 71: rings at 97 and 122 at
 AROUND = 1.0  # text heights round a seal's box searched (a date starts left of the ring)
 GROW = 1.5  # text heights a band's crop reaches beyond its ink on each side
 SURE = 0.90  # one view this sure of each character of its date is enough
-AGREE = 0.60  # ... two views reading the same date, each this sure, too
+AGREE = 0.60  # ... or this sure, counting the other view's reading alike (see agreed_date)
 MAX_BOXES = 4  # per page
 NEAR = 0.35  # text heights: characters of two views of a box this close are at one place
 _DAY_MARKS = "日曰号月"
@@ -74,14 +74,9 @@ def read_seal_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         if taken is None:
             continue
         reading, j1, j2 = taken
-        if find_dates("".join(reading.chars[j1:j2]))[0][0] in known:
-            continue
-        ground = [Word(text="", bbox=tuple(float(v) for v in box), conf=0.0)]
-        placed = place_reading(reading, j1, j2, ground, ground, box[0])
-        found.append(make_line([w.model_copy(update={"first_text": None, "first_conf": None}) for w in placed]))
-    if not found:
-        return lines, len(crops)
-    return sorted([*lines, *found], key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2), len(crops)
+        if find_dates("".join(reading.chars[j1:j2]))[0][0] not in known:
+            found.append(line_of(reading, j1, j2, box))
+    return with_lines(lines, found), len(crops)
 
 
 def dark_runs(clean: np.ndarray, words: list[Word], seal: Seal, tall: float) -> list[tuple[int, int, int, int]]:
