@@ -131,3 +131,21 @@ def test_page_quality_text_confidence_counts_words_with_chinese_only():
     blank = page.model_copy(update={"number": 2, "lines": []})
     quality = page_quality([PageResult(page=page), PageResult(page=blank)])
     assert [q.text_conf for q in quality] == [0.8, None]
+
+
+def test_page_quality_leaves_out_the_words_under_a_seal():
+    """Seed 73: an audit report's sign-off page read 0.49, its three seals' words included;
+    0.76 without them, and no LOW_OCR_CONFIDENCE for the page is due. A page all under a
+    seal is judged on all its words."""
+    from pipeline.check import page_quality
+    from pipeline.models import Line, Page, PageResult, Seal, Word
+
+    words = [Word(text="审计意见", bbox=(100, 100, 300, 140), conf=0.9),
+             Word(text="会计师事务所", bbox=(1000, 1000, 1300, 1040), conf=0.1, first_text="会", first_conf=0.1)]
+    page = Page(file="a.pdf", number=2, width=2480, height=3508, dpi=300, source="ocr", mean_conf=0.4,
+                lines=[Line(text=w.text, bbox=w.bbox, conf=w.conf, words=[w]) for w in words])
+    seal = Seal(page=2, bbox=(900, 900, 1400, 1400))
+    everywhere = Seal(page=2, bbox=(0, 0, 2480, 3508))
+    quality = page_quality([PageResult(page=page), PageResult(page=page, seals=[seal]),
+                            PageResult(page=page, seals=[everywhere])])
+    assert [q.text_conf for q in quality] == [0.42, 0.9, 0.42]  # weighted by characters
