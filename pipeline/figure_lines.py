@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal, Word
-from pipeline.second_reader import CONTESTED, SURE, Reading, recogniser, relined, usual_height
+from pipeline.second_reader import CONTESTED, SURE, Reading, char_near, recogniser, relined, usual_height
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,10 @@ def digits_clash(a: Reading, b: Reading, near: float) -> tuple[str, str] | None:
     for ch, p, x in zip(a.chars, a.probs, a.xs):
         if not ch.isdigit() or p < SURE:
             continue
-        there = [(abs(x - y), other, q) for other, q, y in zip(b.chars, b.probs, b.xs) if other.strip()]
-        if not there:
+        there = char_near(b, x)
+        if there is None:
             continue
-        dx, other, q = min(there)
+        dx, other, q = there
         if dx <= near and other.isdigit() and q >= SURE and other != ch:
             return ch, other
     return None

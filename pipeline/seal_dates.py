@@ -23,14 +23,14 @@ import logging
 
 import numpy as np
 
-from pipeline.lost_lines import clear_words, ink_bands, line_of, with_lines
+from pipeline.lost_lines import INK, clear_words, ink_bands, line_of, with_lines
 from pipeline.models import Line, Seal, Word
-from pipeline.second_reader import LOST, described, recogniser, usual_height
+from pipeline.second_reader import LOST, char_near, described, recogniser, usual_height
 
 log = logging.getLogger(__name__)
 
-DARK = 60  # grey level under which a pixel is surely printed ink
-INK = 128  # ... and over which it never is (a red ring faded white by cleaning)
+DARK = 60  # grey level under which a pixel is surely printed ink (lost_lines.INK: over
+# which it never is, as where cleaning faded a red ring white)
 RING = (0.8, 1.02)  # the ring line, in radii of the seal's box
 INK_SEEN = 200  # grey level under which a pixel of the ring is inked
 RING_SHARE = 10  # percentile of the ring's inked pixels taken as its ink's level ...
@@ -156,8 +156,8 @@ def agreed_date(views, near: float = 0.0) -> tuple[object, int, int] | None:
 def _alike_at(reading, ch: str, x: float, near: float) -> float:
     """How sure ``reading`` is of ``ch`` at x (its character nearest x, within ``near``);
     0 when it reads another character there, or none."""
-    there = [(abs(x - y), c, p) for c, p, y in zip(reading.chars, reading.probs, reading.xs)]
-    if not there:
+    there = char_near(reading, x)
+    if there is None:
         return 0.0
-    dx, c, p = min(there)
+    dx, c, p = there
     return p if dx <= near and c == ch else 0.0

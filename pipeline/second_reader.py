@@ -631,6 +631,13 @@ def within(reading: Reading, words: list[Word], x_origin: float) -> Reading:
                    tuple(reading.alts[k] for k in keep) if reading.alts else (), reading.step)
 
 
+def char_near(reading: Reading, x: float) -> tuple[float, str, float] | None:
+    """The reading's character whose centre lies nearest x: (distance, character, its
+    probability); None when the reading has none. Two views read of one crop compare so."""
+    there = [(abs(x - y), ch, p) for ch, p, y in zip(reading.chars, reading.probs, reading.xs) if ch.strip()]
+    return min(there) if there else None
+
+
 def _over(word: Word, xs: list[float], slack: float = 0.5) -> bool:
     """A character centre of ``xs`` lies on the word, give or take ``slack`` of its height
     (the boxes of both readers are rough)."""
