@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("pages", nargs="*", type=int)
     ap.add_argument("--find", help="only lines containing this text, with one line either side")
     ap.add_argument("--fields", metavar="DOC_TYPE", help="also extract this doc_type's fields")
+    ap.add_argument("--seals", action="store_true", help="print each seal's colour and readings")
     ap.add_argument("--crop", metavar="X0,Y0,X1,Y1",
                     help="save this box of the first page as OCR saw it (/tmp/crop.png) and as "
                          "scanned (/tmp/crop-raw.png), and print the second reader's reading of each")
@@ -72,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         p = r.page
         print(f"== page {p.number} {p.source} dpi={p.dpi} rot={p.rotation} conf={p.mean_conf:.2f} "
               f"seals={[(s.bbox, s.owner_name) for s in r.seals]}")
+        if args.seals:
+            for s in r.seals:
+                print(f"  seal {tuple(round(v) for v in s.bbox)} {s.shape} {s.colour}: text={s.text!r} "
+                      f"readings={s.readings} lattices={[t[:80] for t in s.lattices]}")
         keep = range(len(p.lines))
         if args.find:
             hits = [i for i, ln in enumerate(p.lines) if args.find in ln.text.replace(" ", "")]

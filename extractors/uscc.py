@@ -201,7 +201,13 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
     (a code printed with a wrong check character is the USCC_INVALID the rules exist for;
     one confusion away, 6 for G, it would otherwise pass as valid).
     """
-    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    folded = unicodedata.normalize("NFKC", text or "")
+    compact = re.sub(r"\s+", "", folded)
+    # a word of its own that passes the check as read: OCR words are separated where the
+    # print had a gap, so a speck or a frame line read as letters next to the code
+    # (``ss 91310117MA17WGX46Q``) is not part of it even though the compacted token is
+    whole = {w.upper() for w in re.findall(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])", folded)
+             if is_valid(w.upper())} if not typed else set()
     out: list[UsccRead] = []
     for m in re.finditer(r"(?<![0-9A-Za-z])[0-9A-Za-z\]\[|!][0-9A-Za-z\]\[|!&$%#@]{16,19}(?![0-9A-Za-z])", compact):
         tok = m.group(0)
@@ -211,6 +217,12 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
         candidates = [tok] if len(tok) == 18 else (
             list(dict.fromkeys(tok[:k] + tok[k + 1:] for k in range(19))) if len(tok) == 19 else [])
         best: UsccRead | None = None
+        inside = [w for w in whole if w in tok.upper()] if len(tok) > 18 else []
+        if len(inside) == 1:
+            at = m.start() + tok.upper().index(inside[0])
+            out.append(UsccRead(inside[0], tok[at - m.start():at - m.start() + 18], True,
+                                "代码前后粘连的杂字符已去除", at, at + 18))
+            continue
         if typed:
             if len(tok) == 18:
                 valid = is_valid(tok.upper())

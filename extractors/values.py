@@ -295,7 +295,9 @@ def _mended_note(read: str, mended: str) -> str:
 
 
 def address(text: str) -> Parsed | None:
-    s = fold(text).strip(" :;|,.。、")
+    # no address opens with a quote mark or a full stop (seed 79: ”。上海市松江区港业路1458号,
+    # the end of the line above read into the cell)
+    s = fold(text).strip(" :;|,.。、").lstrip("“”\"'‘’。.，,:;|、 ")
     if len(s) < 4 or not has_cjk(s):
         return None
     s, note = _mend_place(s)

@@ -174,16 +174,21 @@ def year_joined(words: list[Word], stretches: list[tuple[int, int]]) -> list[tup
     return [(lo, hi) for lo, hi in out if hi > lo]
 
 
-_YEAR_ALONE = re.compile(r"^(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九OoQ]{4})年$")
+# a year, or a year and month, that ends its stretch; the year may have lost a numeral to
+# the ring's ink (二:sg六年七月 for 二〇二六年七月) but keeps two of them
+_CUT_SHORT = re.compile(r"^(?P<year>[^年月日]{2,6})年(?:[0-9〇○零一二三四五六七八九十OoQ]{1,2}月)?$")
 
 
 def year_cut_short(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal],
                    text_height: float, width: int) -> tuple[int, int, int, int]:
     """The stretch's box, reaching ``TAIL`` text heights to its right when the stretch is
-    a year alone under a seal: Tesseract read 2025年 of a licence's issue date and returned
-    nothing of 01月14日 under the ring, so a crop of what it read holds no date to find."""
+    a year, or a year and month, alone under a seal: Tesseract read 2025年 of a licence's
+    issue date and returned nothing of 01月14日 under the ring, and 二〇二六年七月 of a
+    street review's with its 十四 lost (its 日 beyond the blank, a stretch of its own), so
+    a crop of what it read holds no date to find."""
     text = "".join(w.text for w in words).replace(" ", "")
-    if not _YEAR_ALONE.match(text):
+    cut = _CUT_SHORT.match(text)
+    if not cut or len(_NUMERAL.findall(cut["year"])) < 2:
         return box
     wide = (box[0], box[1], min(width, int(box[2] + TAIL * text_height)), box[3])
     return wide if under_a_seal(wide, seals) else box

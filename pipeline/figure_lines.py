@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 FIGURE_DIGITS = 5  # digits a word needs to be a figure (an amount, not a note reference)
 MARGIN = 0.25  # text heights of page added round a figure's box before it is cropped
 SAME_PLACE = 0.35  # text heights: two characters this close in the two views are one
-_FIGURE = re.compile(r"^[(（]?-?\d[\d,.，]*\d[)）]?$")
+_FIGURE = re.compile(r"^[(（]?-?\d[\d,.，;:'、]*\d[)）]?$")  # a separator may be read as any small mark
 
 
 def is_figure(text: str) -> bool:

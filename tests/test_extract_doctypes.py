@@ -292,6 +292,20 @@ def test_evaluation_and_recommendation_and_acceptance():
     assert acc["scenario"].value == "智慧工厂质检"
 
 
+def test_a_label_word_ending_a_line_of_prose_takes_no_value_from_below():
+    """Seed 79, case_004: the sentence …“松江区城市运行一网统管智能助手”应用场景 wrapped after
+    应用场景, and the next line's 亭街道投入运 was taken from below it as the scenario."""
+    for style in ("text", "ocr"):
+        acc = run("acceptance_certificate", [[
+            "应用场景建设验收证明",
+            NAME + "承建的“松江区城市运行一网统管智能助手”应用场景",
+            "项目，已于2025年12月19日完成建设并通过验收，现已在上海市松江区九里亭街道投入运",
+            "营。",
+            "应用场景 松江区城市运行一网统管智能助手",
+            "建设单位 " + NAME]], style=style)
+        assert acc["scenario"].value == "松江区城市运行一网统管智能助手", style
+
+
 def test_only_catalog_fields_and_other_is_empty():
     assert run("other", [["随便什么内容"]]) == {}
     f = run("business_license", [[ln.format(uscc=_uscc()) for ln in LICENSE]])
@@ -363,6 +377,16 @@ def test_project_name_under_a_title_with_junk_read_over_it():
     page = page.model_copy(update={"lines": [title, make_line([junk]), *page.lines[1:]]})
     doc = Document(file="x.pdf", pages=[1], doc_type="project_report", confidence=1.0)
     assert extract_fields(doc, [page])["project_name"].value == "九章Pro通用大模型研发及松江应用示范项目"
+
+
+def test_project_name_on_a_cover_whose_title_read_as_fragments():
+    """Seed 79, case_003: the letter-spaced title read as 主、全 / 、情)见报告 / 项目; the
+    cover's own line that ends in 项目 names the project. A sentence about it does not."""
+    lines = ["主、全", "、情)见报告", "项目", "多模态内容理解系统商用密码安全性测试项目", "申报单位（盖章）：" + NAME]
+    assert run("project_report", [lines], style="ocr")["project_name"].value == \
+        "多模态内容理解系统商用密码安全性测试项目"
+    prose = ["主、全", "、情)见报告", "本报告说明松江智算测试项目", "申报单位（盖章）：" + NAME]
+    assert "project_name" not in run("project_report", [prose], style="ocr")
 
 
 def test_a_centre_referring_to_itself_is_not_its_name():

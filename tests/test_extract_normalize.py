@@ -109,6 +109,16 @@ def test_money_with_its_comma_read_as_a_point_and_its_point_lost():
     assert parse_money("398.5") == 398.5
 
 
+def test_money_with_its_point_read_as_another_small_mark():
+    """Seed 79, case_015: an audit statement's 83,678,810.19 read 83,678.810:19 at 0.65, which
+    had parsed as 83,678.81 (the colon ending the figure). Groups of three and two digits
+    last: the last separator is the point whatever it was read as."""
+    assert parse_money("83,678.810:19") == 83_678_810.19
+    assert parse_money("83,678,810;19") == 83_678_810.19
+    assert parse_money("1:500") == 1.0  # no groups of three: not a figure to regroup
+    assert parse_money("2:848,000.00") == 2_848_000.0
+
+
 def test_parse_money_column_unit():
     assert parse_money("350.5", unit=10_000) == 3_505_000
     assert parse_money("350.5元", unit=10_000) == 350.5  # an explicit unit wins
@@ -223,6 +233,18 @@ def test_uscc_with_one_extra_character_only_beside_its_label():
     assert not find_uscc("91310117MAAT7ANB41T")[0].valid  # unlabelled text: never guessed
 
 
+def test_a_valid_code_keeps_apart_from_the_specks_read_beside_it():
+    # seed 79 case_017: a frame line read `ss` one gap before the code; the compacted
+    # token is 20 characters, but the word of its own passes its check as read
+    reads = find_uscc("ss 91310117MA17WGX46Q 营业执照", allow_extra=True)
+    assert [r.value for r in reads] == ["91310117MA17WGX46Q"] and reads[0].valid
+    assert "杂字符" in reads[0].note
+    # with no gap between them, nothing says where the code starts: not guessed
+    assert not find_uscc("ss91310117MA17WGX46Q", allow_extra=True)[0].valid
+    # a word that fails its check is no anchor either
+    assert not find_uscc("ss 91310117MA17WGX46R", allow_extra=True)[0].valid
+
+
 def test_license_serial_number_is_not_taken_for_the_code():
     from extractors.values import parse
 
@@ -298,3 +320,11 @@ def test_a_parameter_count_that_lost_its_unit_is_no_count():
     assert params("3400人2") is None
     assert params("3400亿").value == 340_000_000_000
     assert params("7B").value == 7_000_000_000
+
+
+def test_an_address_sheds_the_marks_read_before_it():
+    """Seed 79, case_012: the end of the line above (”。) read into a licence's address cell."""
+    from extractors.values import parse
+
+    assert parse("address", "”。上海市松江区港业路1458号").value == "上海市松江区港业路1458号"
+    assert parse("address", "上海市松江区港业路1458号").value == "上海市松江区港业路1458号"

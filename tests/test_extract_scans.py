@@ -168,7 +168,10 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          # seed 73: the year's cell junk, the prior year's
                                          # figure's tail (06.33) or all of it after it
                                          ("1 7 “~ ，\t06.33", None),
-                                         ("1 7 “~ ，\t1,407,207.03", None)])
+                                         ("1 7 “~ ，\t1,407,207.03", None),
+                                         # seed 79: the point before the cents read as a colon
+                                         ("83,678.810:19\t63,034,177.65", 83_678_810.19),
+                                         ("83,678:19\t63,034,177.65", 83_678.19)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]

@@ -262,8 +262,15 @@ def test_a_year_alone_under_a_seal_is_read_with_what_follows_it():
     assert wide[:2] == box[:2] and wide[3] == box[3] and wide[2] == 904 + 7 * 40
     assert date_lines.year_cut_short(words, box, [], text_height=40, width=2000) == box  # no seal: as read
     assert date_lines.year_cut_short(words, box, [SEAL], text_height=40, width=1000)[2] == 1000  # the page's edge
-    month = _words([("2025", 0.95), ("年", 0.95), ("1", 0.9), ("月", 0.9)], x0=700)
-    assert date_lines.year_cut_short(month, box, [SEAL], text_height=40, width=2000) == box
+    # seed 79 case_015: 二〇二六年七月十四日 read 二 :sg 六 年 七 月 and, beyond a blank, 日
+    month = _words([("二", 0.98), (":sg", 0.28), ("六", 1.0), ("年", 1.0), ("七", 1.0), ("月", 0.96)],
+                   x0=700)
+    assert date_lines.year_cut_short(month, box, [SEAL], text_height=40, width=2000) == wide
+    whole = _words([("2025", 0.95), ("年", 0.95), ("1", 0.9), ("月", 0.9), ("4", 0.9), ("日", 0.9)],
+                   x0=700)
+    assert date_lines.year_cut_short(whole, box, [SEAL], text_height=40, width=2000) == box
+    speck = _words([("s", 0.3), ("六", 0.9), ("年", 0.95)], x0=700)  # one numeral is no year
+    assert date_lines.year_cut_short(speck, box, [SEAL], text_height=40, width=2000) == box
     words_cn = _words([("二〇二五", 0.95), ("年", 0.95)], x0=700)
     assert date_lines.year_cut_short(words_cn, box, [SEAL], text_height=40, width=2000) != box
 

@@ -250,6 +250,8 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
     cell), and how many characters it takes; None for a note reference or
     an unreadable figure. A figure with junk after it counts only in full, grouped and
     with its cents: 9.95史 is what is left of 9,955,559.52, not 9.95 yuan."""
+    # the point before the cents read as another small mark (83,678.810:19): the same length
+    cell = _MARK_AS_POINT.sub(".", cell)
     lead = re.match(r":*(\(?-?[\d,.]*\d\)?)", cell)
     if lead is None:
         return None
@@ -264,6 +266,7 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
     return None
 
 
+_MARK_AS_POINT = re.compile(r"(?<=[\d,.]\d{3})[;:'、](?=\d{2}(?![\d,.]))")
 _ONE_DECIMAL = re.compile(r"^:*-?\d+\.\d$")  # a statement prints its amounts with cents, never one decimal
 _GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
 _WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")  # pieces read together: a point before the cents

@@ -42,4 +42,20 @@ def title_line(reader: DocReader) -> Found | None:
             if ":" not in text and len(text) >= 6 and has_cjk(text) and not find_dates(text):
                 return Found(Parsed(text, 0.85, note="取标题下一行"), [Span(nxt, 0, len(nxt.chars))])
             break
+    else:
+        return _named_project_line(rows)
+    return None
+
+
+def _named_project_line(rows) -> Found | None:
+    """No title found (a large letter-spaced title read as fragments: 主、全 / 、情)见报告 /
+    项目, seed 79 case_003): a cover's line of its own that names a project, ending in 项目,
+    is the project's name; never a sentence about it (本项目…, 该项目…) nor a label's row."""
+    for row in rows:
+        text = row.chars.replace(GAP, " ").strip()
+        compact = text.replace(" ", "")
+        if (compact.endswith("项目") and 6 <= len(compact) <= 40 and ":" not in text and "：" not in text
+                and not re.match(r"[本该此其这]", compact) and not re.search(r"[，。；]", compact)
+                and has_cjk(text) and not find_dates(text)):
+            return Found(Parsed(text, 0.8, note="取封面上以“项目”结尾的一行"), [Span(row, 0, len(row.chars))])
     return None

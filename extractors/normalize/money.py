@@ -46,8 +46,9 @@ def _fix_upper_ocr(s: str) -> str:
 
 
 # 221.341,499.25 / 31.708.375.44: OCR reads a thousands comma as a point; with groups of
-# three and two decimals at the end, every separator but the last is a thousands mark
-_MIXED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}(?![\d.,])")
+# three and two decimals at the end, every separator but the last is a thousands mark, and
+# the last is the point whatever small mark it was read as (83,678.810:19, seed 79)
+_MIXED_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]{1,2}\d{3})+[.,;:'、]\d{2}(?![\d.,])")
 
 
 # 2;848,000.00 / 2:848,000.00: OCR reads a thousands comma as another small mark; one
@@ -73,9 +74,9 @@ _GROUPS = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$")
 
 def _regroup(m: re.Match) -> str:
     tok = m.group(0)
-    if tok.count(".") < 2 and not re.search(r"\.\d{3}[.,]|[.,]{2}", tok):
+    if tok[-3] in ".," and tok.count(".") < 2 and not re.search(r"\.\d{3}[.,]|[.,]{2}", tok):
         return tok  # an ordinary 1,234,567.89
-    digits = re.sub(r"[.,]", "", tok)
+    digits = re.sub(r"[.,;:'、]", "", tok)
     return f"{digits[:-2]}.{digits[-2:]}"
 
 
