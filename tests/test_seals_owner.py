@@ -262,3 +262,42 @@ def test_the_applicants_wording_caught_by_different_attempts_accuses_no_one(poli
     readings = ["上海大整用有设技有限公司", "上海长零用务科技有限公司", "上海长馨所综有技有限公司", "上海长馨网际教珠有限公司"]
     s = _owner(readings[0], applicant="上海松擎网络科技有限公司", readings=readings[1:], policy=policy)
     assert s.owner == "unknown"
+
+
+def test_another_company_of_the_same_place_and_trade_read_alike_is_named(policy):
+    """Seed 79, case_009: 上海砺算计算技术有限公司's grey seal on an application of
+    上海灵犀计算技术有限公司, read three times with 砺算 where the applicant has 灵犀 and the
+    rest exactly, had scored 70 for the applicant and passed as its seal."""
+    readings = ["上海砺算计算技术有限公司", "上涛砺算许算技术有限公司", "上寿砺算计算技术有限公司"]
+    lattices = ["≈上|海|砺研碳厂丽|算|计针许|算|技|术|有|限|公|司",
+                "≈上|海寿券涛毒|砺砌研|算|计许|算|技|术|有|限|公|司",
+                "≈上|涛券秀海房|砺砌研硼确|算|许计开孖|算|技|术|有|限|公|司"]
+    s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", readings=readings[1:], lattices=lattices,
+               policy=policy)
+    assert (s.owner, s.owner_name) == ("other", "上海砺算计算技术有限公司")
+    # the recogniser had one of the applicant's characters in mind: a misread, maybe
+    had = [lattices[0].replace("砺研碳厂丽", "砺灵研")] + lattices[1:]
+    s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", readings=readings[1:], lattices=had,
+               policy=policy)
+    assert s.owner != "other"
+    # nor was it sure of any of the other characters
+    unsure = [lattice.replace("|算|计", "|算草|计") for lattice in lattices]
+    s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", readings=readings[1:], lattices=unsure,
+               policy=policy)
+    assert s.owner != "other"
+    # one attempt alone is no agreement
+    s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", lattices=lattices[:1], policy=policy)
+    assert s.owner != "other"
+
+
+def test_one_whole_name_among_fragments_names_no_stranger(policy):
+    """Seed 79, case_003: the applicant's seal crossed by a table's ruling read as junk; one
+    attempt looked like a whole name (上海海海医有用经有服公司), the best one was a fragment
+    sharing 有服公司 with it: a stranger's seal had been named 长有服公司. Two attempts that
+    each read a whole name are asked for."""
+    readings = ["长有服公司", "上海海海医有用经有服公司", "所路券委育市长有里公", "有公"]
+    s = _owner(readings[0], applicant="上海格物智算科技有限公司", readings=readings[1:], policy=policy)
+    assert s.owner == "unknown"
+    alike = ["长有服公司", "上海海海医有用经有服公司", "上海海海医有用经有服公司"]
+    s = _owner(alike[0], applicant="上海格物智算科技有限公司", readings=alike[1:], policy=policy)
+    assert (s.owner, s.owner_name) == ("other", "上海海海医有用经有服公司")

@@ -42,6 +42,7 @@ class _Thresholds(BaseModel):
     authority_accept: float = Field(default=68, ge=0, le=100)
     min_chars: int = Field(ge=1)
     all_but_one_min: int = Field(default=10, ge=2)
+    other_agree: int = Field(default=2, ge=2)
 
 
 class OwnerVocabulary(BaseModel):
@@ -331,6 +332,89 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list
     return bool(wording) and sum(ch in pooled for ch in wording) >= len(wording) / 2
 
 
+def _turned(name: str, reading: str) -> str:
+    """The reading turned round its ring to start where the name does (the start nearest
+    the name, by edit distance)."""
+    from rapidfuzz.distance import Levenshtein
+
+    turns = [reading[k:] + reading[:k] for k in range(len(reading))] or [reading]
+    return min(turns, key=lambda t: Levenshtein.distance(name, t))
+
+
+def another_company(name: str, readings: list[str], lattices: list[str],
+                    vocab: OwnerVocabulary) -> str | None:
+    """The reading, when it names another company of the applicant's place and trade: at
+    least ``other_agree`` attempts read the whole name but for one character, except a run
+    of at least two characters of its distinctive part (half of it or more), and they agree
+    on the other characters there; and the recogniser never had the name's own characters
+    in mind there (``lattices``). Seed 79, case_009: 上海砺算计算技术有限公司's seal on an
+    application of 上海灵犀计算技术有限公司, three attempts reading 砺算 and the rest
+    exactly, had scored 70 for the applicant and passed as its seal.
+
+    Misreads do not look like this: an applicant's seal read badly enough to lose two
+    characters of its own part in the same way twice loses others too (松擎 read 长馨 twice
+    with 所综有技 and 网际教珠 for 网络科技), and one rare character misread (曜 as 醒) is no
+    run of two. Still, a recogniser can misread two rare characters alike twice (上海青穹
+    信息技术有限公司 read 上海玖坷…): so it must also have been sure of a character of the
+    run, alone among its candidates (``lattices``), in as many attempts; with no
+    lattices, no company is named this way.
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    n, c = normalise(name), core(name, vocab)
+    at = n.find(c)
+    if len(c) < 2 or at < 0:
+        return None
+    seen: dict[tuple[int, str], list[str]] = {}
+    for r in readings:
+        t = _turned(n, r)
+        ops = Levenshtein.editops(n, t)
+        inside = [op for op in ops if at <= op.src_pos < at + len(c) and op.tag == "replace"]
+        if not inside or len(ops) - len(inside) > 1:
+            continue
+        first, last = inside[0].src_pos, inside[-1].src_pos
+        if last - first + 1 != len(inside) or len(inside) < max(2, (len(c) + 1) // 2):
+            continue  # not one run, or too short a part of the name's own
+        run = "".join(t[op.dest_pos] for op in inside)
+        seen.setdefault((first, run), []).append(t)
+    agreed = [(key, texts) for key, texts in seen.items() if len(texts) >= vocab.thresholds.other_agree]
+    if len(agreed) != 1:
+        return None
+    (first, run), texts = agreed[0]
+    sure = 0
+    for lattice in lattices:
+        cells = _cells_at(n, lattice, range(first, first + len(run)))
+        if any(ch in cell for ch, cell in zip(n[first:], cells)):
+            return None  # the recogniser had the name's own character in mind there
+        # ... and was sure of one of the others: alone among its candidates (a faint
+        # ring's misreads come with rivals)
+        sure += any(len(cell) == 1 and cell[0] == ch for ch, cell in zip(run, cells))
+    if sure < vocab.thresholds.other_agree:
+        return None
+    return texts[0]
+
+
+def _cells_at(name: str, lattice: str, places: range) -> list[tuple[str, ...]]:
+    """The lattice's candidate cells at the name's ``places``, the lattice turned round the
+    ring to start where the name does and aligned to it by its best characters (an empty
+    cell where nothing of the lattice stands for that place)."""
+    from rapidfuzz.distance import Levenshtein
+
+    cells = [tuple(normalise(c)) for c in lattice[len(LATTICE_MARK):].split("|")]
+    cells = [c for c in cells if c]
+    if not cells:
+        return [() for _ in places]
+    best = min(range(len(cells)), key=lambda k: Levenshtein.distance(
+        name, "".join(c[0] for c in cells[k:] + cells[:k])))
+    cells = cells[best:] + cells[:best]
+    at: dict[int, tuple[str, ...]] = {}
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(name, "".join(c[0] for c in cells)):
+        if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                at[i] = cells[j]
+    return [at.get(i, ()) for i in places]
+
+
 def _in_lattice(part: str, lattices: list[str]) -> bool:
     """The recogniser had all of ``part`` but one character among its candidates, in the
     name's order, in one attempt at the ring (read from any start). A faint seal of
@@ -454,6 +538,10 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
                 if any(_keyword_hit(k, r, th.keyword) for r in readings)]
     best = cands[0] if cands else None
     lead = 0.0
+    stranger = another_company(applicant_name, readings, lattices, vocab) if applicant_name else None
+    if stranger is not None:
+        # another company's seal, whatever its colour: the attempts agree on its name
+        return done("other", stranger, cands[0].score if cands else None)
     if best is not None:
         # an authority none of whose own part was read is no rival: 上海市松江区 is half of
         # every authority's name, and 松江分公司 in the applicant's (上海市松江区数据局 scored
@@ -491,8 +579,14 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     # a marker plus a few more characters is an organisation's name, not a fragment of one
     # (deliberately no guessing at mangled markers: a junk reading of the applicant's own
     # seal must not become a stranger's seal, which would raise two findings)
-    org = any(m in r and len(_CJK.findall(r)) - len(m) >= 4 and _placed(r, m, vocab)
-              for r in readings for m in vocab.organisation_markers)
+    # ... read so by two attempts at least: one whole name among fragments that share two
+    # characters with it is junk (seed 79, case_003: 上海海海医有用经有服公司 beside 长有服公司,
+    # off the applicant's own seal crossed by a table's ruling, named a stranger's)
+    attempts = [clean(t) for t in (seal.readings if seal.text in seal.readings else [seal.text, *seal.readings])
+                if t and not t.startswith(LATTICE_MARK)]
+    whole_names = [r for r in attempts if any(
+        m in r and len(_CJK.findall(r)) - len(m) >= 4 and _placed(r, m, vocab) for m in vocab.organisation_markers)]
+    org = len(whole_names) >= 2 or (len(whole_names) == 1 and len(attempts) == 1)
     # a colourless copy reads too poorly to accuse a stranger from markers alone; and the
     # attempts must agree on what the seal says (a damaged ring gives different junk each
     # time), on the whole and on what it names, place and legal form taken off: junk looks
@@ -502,5 +596,5 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     if (org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement
             and _agreement([core(r, vocab) for r in readings], fuzz.partial_ratio)
             >= th.stranger_core_agreement):
-        return done("other", reading, cands[0].score if cands else None)
+        return done("other", whole_names[0], cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)
