@@ -73,3 +73,17 @@ def plausible_org_name(name: object) -> bool:
     return len(text) >= lab.org_name_min_chars and any(
         text.endswith(norm_name(s)) for s in lab.org_name_suffixes
     )
+
+
+def misread_of(fld, names: list[str], *, tolerance: int, unsure_below: float) -> str | None:
+    """The one name of ``names`` that an OCR-read field is a misreading of: within
+    ``tolerance`` characters of it, and read unsurely somewhere (its weakest word below
+    ``unsure_below``; policy identity.ocr_name_tolerance and ocr_misread_conf). A typed
+    value, or one read surely throughout, is what the document says."""
+    if fld.source != "ocr" or fld.weakest_conf is None or fld.weakest_conf >= unsure_below:
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    read = norm_name(fld.value)
+    near = [n for n in names if Levenshtein.distance(read, norm_name(n)) <= tolerance]
+    return near[0] if len(near) == 1 else None

@@ -6,8 +6,15 @@ from pipeline.models import Category, DocType, Finding, FindingCode
 
 from validators.base import RuleContext, finding, need, policy_side, rule, side
 from validators.labels import labels
-from validators.names import norm_name
+from validators.names import misread_of, norm_name
 
+
+def _misread_body(ctx: RuleContext, fld, bodies: list[str]) -> str | None:
+    """The one recognised body an OCR-read name is a misreading of, by the policy's
+    tolerance for names, as rules_identity treats the applicant's name. Seed 79, case_011:
+    国家工业信息安全发展研究中心 read with a 人 inserted was reported as an unrecognised body."""
+    cfg = ctx.policy.identity
+    return misread_of(fld, bodies, tolerance=cfg.ocr_name_tolerance, unsure_below=cfg.ocr_misread_conf)
 
 
 def _reports(ctx: RuleContext):
@@ -41,7 +48,7 @@ def test_passed(ctx: RuleContext) -> list[Finding]:
     return out
 
 
-@rule(FindingCode.TEST_BODY_NOT_RECOGNISED, FindingCode.FIELD_NOT_FOUND)
+@rule(FindingCode.TEST_BODY_NOT_RECOGNISED, FindingCode.FIELD_NOT_FOUND, FindingCode.LOW_OCR_CONFIDENCE)
 def test_body(ctx: RuleContext) -> list[Finding]:
     bodies = ctx.policy.recognised_testing_bodies
     known = [norm_name(b) for b in bodies]
@@ -53,6 +60,21 @@ def test_body(ctx: RuleContext) -> list[Finding]:
         name = norm_name(fld.value)
         # a recognised name inside a longer form (with a parenthesised alias) still counts
         if any(k == name or k in name for k in known):
+            continue
+        listed = _misread_body(ctx, fld, bodies)
+        if listed is not None:
+            out.append(
+                finding(
+                    ctx,
+                    FindingCode.LOW_OCR_CONFIDENCE,
+                    f"检测机构识别为“{fld.value}”，与认可名录中的“{listed}”仅差一字，"
+                    "按文字识别误差处理，请人工核对该页",
+                    subject=f"{doc.file}#{fld.page}:testing_body",
+                    doc=doc,
+                    found=side("检测机构", fld.value, doc=doc, fld=fld),
+                    expected=policy_side("认可的检测机构", bodies, ctx.policy),
+                )
+            )
             continue
         out.append(
             finding(

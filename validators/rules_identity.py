@@ -8,7 +8,7 @@ from stdnum.cn import uscc as uscc_std
 from validators.base import RuleContext, doc_label, field_not_found, finding, side, trusted
 from validators.base import rule
 from validators.identity import corroborated
-from validators.names import norm_name, norm_uscc, plausible_org_name
+from validators.names import misread_of, norm_name, norm_uscc, plausible_org_name
 
 
 @rule(FindingCode.USCC_INVALID)
@@ -77,11 +77,8 @@ def _ocr_misreading(ctx: RuleContext, fld, decided: str) -> bool:
     """True when an OCR-read name is within the policy's tolerance of the applicant's and
     was read unsurely somewhere; a confidently read difference is a different name."""
     cfg = ctx.policy.identity
-    if fld.source != "ocr" or fld.weakest_conf is None or fld.weakest_conf >= cfg.ocr_misread_conf:
-        return False
-    from rapidfuzz.distance import Levenshtein
-
-    return Levenshtein.distance(norm_name(fld.value), norm_name(decided)) <= cfg.ocr_name_tolerance
+    return misread_of(fld, [decided], tolerance=cfg.ocr_name_tolerance,
+                      unsure_below=cfg.ocr_misread_conf) is not None
 
 
 @rule(FindingCode.NAME_MISMATCH, FindingCode.LOW_OCR_CONFIDENCE)
