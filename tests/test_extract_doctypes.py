@@ -343,6 +343,10 @@ def test_project_report_heading_whose_numbering_ocr_garbled():
     assert run("project_report", [lines])["sections_present"].value == ["项目建设背景", "服务成效"]
     lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "(/狼)服务成效", "正文……"]
     assert run("project_report", [lines])["sections_present"].value == ["项目建设背景", "服务成效"]
+    # seed 71, case_005: a stroke of the bracket read as an angle bracket before it
+    for style in ("text", "ocr"):
+        lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "〈( 八 ) 服务 成 效", "正文……"]
+        assert run("project_report", [lines], style=style)["sections_present"].value == ["项目建设背景", "服务成效"]
     lines = ["项目情况报告", "申报单位：" + NAME, "(一)项目建设背景", "通过提升服务成效"]
     assert run("project_report", [lines])["sections_present"].value == ["项目建设背景"]
 

@@ -24,11 +24,11 @@ _NUMBERING = re.compile(
 
 # what is left in front of a heading when OCR garbles its numbering: numerals, brackets,
 # separators and stray strokes, never words
-_NUMBERING_NOISE = re.compile(r"[一二三四五六七八九十\d()（）、.．:：/\\|lI'\"“”‘’\s第部分章节-]+")
+_NUMBERING_NOISE = re.compile(r"[一二三四五六七八九十\d()（）〈〉<>、.．:：/\\|lI'\"“”‘’\s第部分章节-]+")
 
 
 # a bracketed numbering whatever the OCR made of its numeral: (/狼) for （八）
-_BRACKETED = re.compile(r"[(（][^)）]{1,3}[)）]\s*")
+_BRACKETED = re.compile(r"[〈<]?[(（][^)）]{1,3}[)）]\s*")  # a stroke of the bracket read as 〈 too
 
 
 def strip_numbering(text: str) -> str:
