@@ -285,6 +285,10 @@ def test_another_company_of_the_same_place_and_trade_read_alike_is_named(policy)
     s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", readings=readings[1:], lattices=unsure,
                policy=policy)
     assert s.owner != "other"
+    # attempts that read alike are as many attempts (a clear ring reads the same each time)
+    alike = _owner(readings[0], applicant="上海灵犀计算技术有限公司", readings=[readings[0], readings[0]],
+                   lattices=lattices, policy=policy)
+    assert (alike.owner, alike.owner_name) == ("other", "上海砺算计算技术有限公司")
     # one attempt alone is no agreement
     s = _owner(readings[0], applicant="上海灵犀计算技术有限公司", lattices=lattices[:1], policy=policy)
     assert s.owner != "other"

@@ -506,6 +506,11 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     if not readings:
         return seal.model_copy(update={"owner": "unknown", "owner_name": None, "owner_score": None})
     reading = readings[0]  # the best-confidence reading, used to name a stranger's seal
+    # every attempt at the ring, alike ones too (two attempts reading the same are two)
+    attempts = [r for r in (clean(t) for t in (seal.readings if seal.text in seal.readings
+                                               else [seal.text, *seal.readings])
+                            if t and not t.startswith(LATTICE_MARK))
+                if len(_CJK.findall(r)) >= th.min_chars]
 
     lattices = [t for t in seal.lattices if t.startswith(LATTICE_MARK)]
 
@@ -538,7 +543,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
                 if any(_keyword_hit(k, r, th.keyword) for r in readings)]
     best = cands[0] if cands else None
     lead = 0.0
-    stranger = another_company(applicant_name, readings, lattices, vocab) if applicant_name else None
+    stranger = another_company(applicant_name, attempts, lattices, vocab) if applicant_name else None
     if stranger is not None:
         # another company's seal, whatever its colour: the attempts agree on its name
         return done("other", stranger, cands[0].score if cands else None)
@@ -582,8 +587,6 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     # ... read so by two attempts at least: one whole name among fragments that share two
     # characters with it is junk (seed 79, case_003: 上海海海医有用经有服公司 beside 长有服公司,
     # off the applicant's own seal crossed by a table's ruling, named a stranger's)
-    attempts = [clean(t) for t in (seal.readings if seal.text in seal.readings else [seal.text, *seal.readings])
-                if t and not t.startswith(LATTICE_MARK)]
     whole_names = [r for r in attempts if any(
         m in r and len(_CJK.findall(r)) - len(m) >= 4 and _placed(r, m, vocab) for m in vocab.organisation_markers)]
     org = len(whole_names) >= 2 or (len(whole_names) == 1 and len(attempts) == 1)
