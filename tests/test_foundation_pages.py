@@ -110,6 +110,21 @@ def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_p
     assert "企业信用信息报告" in pages[("scan.jpg", 1)].page.text.replace(" ", "")
 
 
+@pytest.mark.slow
+def test_the_probe_of_an_upside_down_photo_under_uneven_light_reads_its_right_way(settings):
+    """Seed 83, case_019: a letter photographed upside down on grey paper, lit from one
+    side, probed 0.02 the right way (0.04 to 0.06 the others, grain read as words) and was
+    read the wrong way up, every field lost. Its light evened first, as for the whole
+    read, the probe reads the right way clearly."""
+    import numpy as np
+
+    page = np.asarray(docmaker.page_image(docmaker.CREDIT).convert("L").rotate(180), np.float32)
+    light = np.linspace(0.95, 0.45, page.shape[0], dtype=np.float32)[:, None]
+    probes = pages._probe(np.clip(page * light, 0, 255).astype(np.uint8), settings)
+    assert pages.other_way(probes, 0) == 180
+    assert probes[180] >= pages.PROBE_FLOOR and max(probes[0], probes[90], probes[270]) < probes[180]
+
+
 @pytest.mark.parametrize("probes,first,other", [
     ({0: 0.05, 90: 0.04, 180: 0.06, 270: 0.24}, 0, None),  # seed 73's grainy photo: noise every way
     ({0: 0.00, 90: 0.21, 180: 0.45, 270: 0.14}, 0, 180),  # the poorest upside-down page of seed 73
