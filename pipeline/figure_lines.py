@@ -15,26 +15,18 @@ digits) that overlap a detected seal are looked at: two crops each, a handful a 
 from __future__ import annotations
 
 import logging
-import re
 
 import numpy as np
 
 from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal, Word
-from pipeline.second_reader import CONTESTED, SURE, Reading, char_near, recogniser, relined, usual_height
+from pipeline.second_reader import (CONTESTED, SURE, Reading, char_near, is_figure, recogniser, relined,
+                                    usual_height)
 
 log = logging.getLogger(__name__)
 
-FIGURE_DIGITS = 5  # digits a word needs to be a figure (an amount, not a note reference)
 MARGIN = 0.25  # text heights of page added round a figure's box before it is cropped
 SAME_PLACE = 0.35  # text heights: two characters this close in the two views are one
-_FIGURE = re.compile(r"^[(（]?-?\d[\d,.，;:'、]*\d[)）]?$")  # a separator may be read as any small mark
-
-
-def is_figure(text: str) -> bool:
-    return bool(_FIGURE.match(text)) and sum(ch.isdigit() for ch in text) >= FIGURE_DIGITS
-
-
 def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
                     seals: list[Seal]) -> tuple[list[Line], int]:
     """The page's lines with each figure under a seal that the two views read differently

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline import figure_lines, ocr
+from pipeline import figure_lines, ocr, second_reader
 from pipeline.models import Seal
 from pipeline.second_reader import Reading
 
@@ -20,7 +20,7 @@ def _reading(text: str, probs: float | list[float], step: float = 20.0) -> Readi
                                          ("12,345", True), ("1,234", False), ("五、12", False),
                                          ("2026年3月16日", False), ("91310117MA5Q8K1D00", False)])
 def test_what_counts_as_a_figure(text, figure):
-    assert figure_lines.is_figure(text) is figure
+    assert second_reader.is_figure(text) is figure
 
 
 def test_two_sure_digits_at_one_place_clash():

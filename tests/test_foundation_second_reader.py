@@ -559,3 +559,22 @@ def test_in_a_company_name_a_confident_misreading_gives_way_to_a_surer_one():
     doubted = _words([("上", 0.96), ("海", 0.95), ("忆", 0.59), ("原", 0.93), ("动", 0.95)])
     assert "".join(w.text for w in merge(doubted, _reading("上海芯原动", 0.89), name=True)) == "上海芯原动"
     assert "".join(w.text for w in merge(doubted, _reading("上海芯原动", 0.78), name=True)) == "上海忆原动"
+
+
+def test_a_figure_is_second_guessed_digit_by_digit_beyond_the_doubt():
+    """Seed 83, case_019: an audit statement's revenue 267,034,120.53 read 207,034,120.53 at
+    0.86, over the doubt: one wrong digit of fourteen hardly moves a word's confidence. The
+    recogniser, sure of the 6, replaces the 0; it is re-read for being a figure at all."""
+    words = _words([("营业收入", 0.90), ("207,034,120.53", 0.86)])
+    assert doubtful_spans(words) == [(0, 2)]
+    out = merge(words, _reading("营业收入267,034,120.53"))
+    assert out[1].text == "267,034,120.53" and out[1].first_text == "207,034,120.53"
+    # not sure of the different digit: Tesseract's stands
+    unsure = Reading(tuple("营业收入267,034,120.53"), tuple(0.6 if ch == "6" else 0.99 for ch in "营业收入267,034,120.53"),
+                     tuple(float(i) for i in range(18)))
+    assert merge(words, unsure)[1].text == "207,034,120.53"
+    # a figure Tesseract was surer of than FIGURE_DOUBT, or a short number, is left alone
+    sure = _words([("营业收入", 0.90), ("207,034,120.53", 0.96)])
+    assert merge(sure, _reading("营业收入267,034,120.53"))[1].text == "207,034,120.53"
+    short = _words([("附注", 0.90), ("2070", 0.86)])
+    assert merge(short, _reading("附注2670"))[1].text == "2070" and doubtful_spans(short) == []
