@@ -88,6 +88,8 @@ def uscc(text: str, *, labelled: bool = True, typed: bool = False) -> Parsed | N
         return None
     r = next((r for r in reads if r.valid), reads[0])
     if r.valid:
+        if r.guessed:
+            return Parsed(r.value, 0.6, r.note, r.raw)
         if r.raw.upper() == r.value:
             return Parsed(r.value, 1.0, r.note, r.raw)
         # a repair that changed a character the format allows where it stood (J read as J,

@@ -328,3 +328,20 @@ def test_an_address_sheds_the_marks_read_before_it():
 
     assert parse("address", "”。上海市松江区港业路1458号").value == "上海市松江区港业路1458号"
     assert parse("address", "上海市松江区港业路1458号").value == "上海市松江区港业路1458号"
+
+
+def test_a_code_with_several_repairs_takes_the_likeliest_as_a_guess():
+    """Seed 83, case_002: a form's 91310117MA9BJCM0X0 read …MOXO at 0.88. O may be 0, D or Q,
+    and three of the nine repairs pass the check; the one reading every O as 0 is the
+    likeliest, taken as a guess (0.6 of the word's confidence) that says so."""
+    from extractors.values import parse
+
+    reads = find_uscc("91310117MA9BJCMOXO")
+    assert reads[0].valid and reads[0].guessed and reads[0].value == "91310117MA9BJCM0X0"
+    assert "3种" in reads[0].note
+    parsed = parse("uscc", "统一社会信用代码 91310117MA9BJCMOXO")
+    assert parsed.value == "91310117MA9BJCM0X0" and parsed.quality == 0.6
+    # a code read as printed, or with a single repair, is no guess (…MDXD, also valid, read
+    # …MOXO would be guessed wrong: which is why a guess is taken less surely)
+    assert not find_uscc("91310117MA9BJCM0X0")[0].guessed
+    assert not find_uscc("91310117MA9BJCMOXQ")[0].guessed
