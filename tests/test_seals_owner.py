@@ -305,3 +305,15 @@ def test_one_whole_name_among_fragments_names_no_stranger(policy):
     alike = ["长有服公司", "上海海海医有用经有服公司", "上海海海医有用经有服公司"]
     s = _owner(alike[0], applicant="上海格物智算科技有限公司", readings=alike[1:], policy=policy)
     assert (s.owner, s.owner_name) == ("other", "上海海海医有用经有服公司")
+
+
+def test_another_company_whose_attempts_are_in_its_lattices(policy):
+    """Seed 83, case_006: 上海九章云计算技术有限公司's seal beside 上海格物计算技术有限公司's
+    own, read so by three attempts of four (their lattices) but kept as one reading beside
+    a fourth attempt's 上海九商云计舞…; it was taken for the applicant's second seal."""
+    readings = ["上海九章云计算技术有限公司", "上海九商云计舞技术有限公司"]
+    lattices = ["≈上|海|九|章|云|计|算|技|术|有|限|公|司", "≈上|海|九丸|章|云|计|算|技|术|有|限|公|司",
+                "≈上|海|九|章|云|计|算|技|术本木|有|限|公|司", "≈上|海|九|商育有章尊|云|计|舞算察穿|技|术|有|限|公|司"]
+    s = _owner(readings[0], applicant="上海格物计算技术有限公司", readings=readings, lattices=lattices,
+               policy=policy)
+    assert (s.owner, s.owner_name) == ("other", "上海九章云计算技术有限公司")

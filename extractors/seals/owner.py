@@ -543,7 +543,10 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
                 if any(_keyword_hit(k, r, th.keyword) for r in readings)]
     best = cands[0] if cands else None
     lead = 0.0
-    stranger = another_company(applicant_name, attempts, lattices, vocab) if applicant_name else None
+    # each lattice is one attempt with its candidates, alike attempts kept (the readings
+    # are not always: 上海九章云计算… read so three times of four was one reading)
+    tops = ["".join(cell[0] for cell in _cells(t)) for t in lattices]
+    stranger = another_company(applicant_name, tops or attempts, lattices, vocab) if applicant_name else None
     if stranger is not None:
         # another company's seal, whatever its colour: the attempts agree on its name
         return done("other", stranger, cands[0].score if cands else None)
