@@ -73,6 +73,27 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
     if is_valid(upper):
         note = "小写字母已改为大写" if upper != code else None
         return upper, note
+    valid, why = _passing(code, free)
+    if why is not None:
+        return None, why
+    if len(valid) == 1:
+        fixed = valid.pop()
+        diffs = [f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(code, fixed)) if a != b]
+        return fixed, "校验位修复：" + "，".join(diffs)
+    if not valid:
+        return None, "校验位不符，无法修复"
+    return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
+
+
+def passing_repairs(raw: str, *, free: bool = True) -> set[str]:
+    """Every repair of an 18-character code that passes the check (``repair_uscc`` takes
+    one only when it is the only one)."""
+    code = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    return _passing(code, free)[0] if len(code) == 18 else set()
+
+
+def _passing(code: str, free: bool) -> tuple[set[str], str | None]:
+    """The repairs of ``code`` (18 characters) that pass the check, or why none is tried."""
     forced: list[list[str]] = []
     for pos, ch in enumerate(code):
         up = ch.upper()
@@ -83,11 +104,11 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
         opts = ([up] if _allowed(pos, up) else []) + _options(pos, up)
         opts = list(dict.fromkeys(opts))
         if not opts:
-            return None, f"第{pos + 1}位“{ch}”无法识别"
+            return set(), f"第{pos + 1}位“{ch}”无法识别"
         forced.append(opts)
     n_forced = sum(1 for pos, o in enumerate(forced) if o != [code[pos]])
     if n_forced > _MAX_FORCED:
-        return None, "识别错误过多，无法修复"
+        return set(), "识别错误过多，无法修复"
     bases = ["".join(p) for p in itertools.product(*forced)]
     valid = {b for b in bases if is_valid(b)}
     if not valid and free:
@@ -97,13 +118,7 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
                     cand = base[:pos] + alt + base[pos + 1:]
                     if is_valid(cand):
                         valid.add(cand)
-    if len(valid) == 1:
-        fixed = valid.pop()
-        diffs = [f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(code, fixed)) if a != b]
-        return fixed, "校验位修复：" + "，".join(diffs)
-    if not valid:
-        return None, "校验位不符，无法修复"
-    return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
+    return valid, None
 
 
 def likeliest(raw: str) -> str:
@@ -233,18 +248,17 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
             value, note = repair_uscc(tok)
             if value:
                 best = UsccRead(value, tok, True, note, m.start(), m.end())
-            elif note and note.startswith("校验位不符，有") and is_valid(likeliest(tok)):
+            elif is_valid(guess := likeliest(tok)) and len(passing := passing_repairs(tok)) > 1 \
+                    and guess in passing:
                 # several repairs pass, and one of them is the likeliest reading of every
                 # character the format forbids (MOXO as M0X0, not as MDXQ: O is 0 far more
                 # often than D or Q): that one, as a guess (extractors.values takes it at 0.6
                 # of the word's confidence: decided on only when the word was read fairly
                 # surely, with a note asking for a look; seed 83, case_002: a form's code
                 # left unread hid a USCC_MISMATCH)
-                value = likeliest(tok)
-                diffs = "，".join(f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(tok, value)) if a != b)
-                many = re.search(r"有(\d+)种", note)
-                best = UsccRead(value, tok, True, f"按最常见的误识修复：{diffs}（共{many[1] if many else '多'}种修复"
-                                "可通过校验，请人工核对）", m.start(), m.end(), guessed=True)
+                diffs = "，".join(f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(tok, guess)) if a != b)
+                best = UsccRead(guess, tok, True, f"按最常见的误识修复：{diffs}（共{len(passing)}种修复可通过校验，"
+                                "请人工核对）", m.start(), m.end(), guessed=True)
         elif len(tok) in (19, 20) and allow_extra:
             value, note = _undouble(tok)
             if value:

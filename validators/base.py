@@ -159,6 +159,23 @@ def finding(
     )
 
 
+def misread_finding(ctx: RuleContext, doc: Document, fld: Field, name: str, *, label: str, what: str,
+                    where: str, stands_for: str, expected: dict[str, Any]) -> Finding:
+    """LOW_OCR_CONFIDENCE for a name OCR read one character off the one it stands for
+    (``names.misread_of``): the reviewer is sent to the page instead of the rule deciding
+    on a misreading. ``what`` is what was read (检测机构), ``where`` where the name it stands
+    for is stated, ``label`` the found side's label, ``name`` the field's."""
+    return finding(
+        ctx,
+        FindingCode.LOW_OCR_CONFIDENCE,
+        f"{what}识别为“{fld.value}”，与{where}中的“{stands_for}”仅差一字，按文字识别误差处理，请人工核对该页",
+        subject=f"{doc.file}#{fld.page}:{name}",
+        doc=doc,
+        found=side(label, fld.value, doc=doc, fld=fld),
+        expected=expected,
+    )
+
+
 def doc_label(doc: Document | DocType | str) -> str:
     doc_type = doc.doc_type if isinstance(doc, Document) else doc
     return f"《{zh_name(doc_type)}》"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.models import Category, DocType, Finding, FindingCode
 
-from validators.base import RuleContext, finding, need, policy_side, rule, side
+from validators.base import RuleContext, finding, misread_finding, need, policy_side, rule, side
 from validators.labels import labels
 from validators.names import misread_of, norm_name
 
@@ -63,18 +63,9 @@ def test_body(ctx: RuleContext) -> list[Finding]:
             continue
         listed = _misread_body(ctx, fld, bodies)
         if listed is not None:
-            out.append(
-                finding(
-                    ctx,
-                    FindingCode.LOW_OCR_CONFIDENCE,
-                    f"检测机构识别为“{fld.value}”，与认可名录中的“{listed}”仅差一字，"
-                    "按文字识别误差处理，请人工核对该页",
-                    subject=f"{doc.file}#{fld.page}:testing_body",
-                    doc=doc,
-                    found=side("检测机构", fld.value, doc=doc, fld=fld),
-                    expected=policy_side("认可的检测机构", bodies, ctx.policy),
-                )
-            )
+            out.append(misread_finding(ctx, doc, fld, "testing_body", label="检测机构", what="检测机构",
+                                       where="认可名录", stands_for=listed,
+                                       expected=policy_side("认可的检测机构", bodies, ctx.policy)))
             continue
         out.append(
             finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.models import DocType, Finding, FindingCode
 from stdnum.cn import uscc as uscc_std
 
-from validators.base import RuleContext, doc_label, field_not_found, finding, side, trusted
+from validators.base import RuleContext, doc_label, field_not_found, finding, misread_finding, side, trusted
 from validators.base import rule
 from validators.identity import corroborated
 from validators.names import misread_of, norm_name, norm_uscc, plausible_org_name
@@ -97,18 +97,9 @@ def name_mismatch(ctx: RuleContext) -> list[Finding]:
             continue  # an unreadable name is FIELD_NOT_FOUND (identity_fields), not a mismatch
         where = doc_label(src) if src is not None else "其它材料"
         if _ocr_misreading(ctx, fld, decided):
-            out.append(
-                finding(
-                    ctx,
-                    FindingCode.LOW_OCR_CONFIDENCE,
-                    f"{doc_label(doc)}中的单位名称识别为“{fld.value}”，与{where}中的“{decided}”仅差一字，"
-                    "按文字识别误差处理，请人工核对该页",
-                    subject=f"{doc.file}#{fld.page}:applicant_name",
-                    doc=doc,
-                    found=side("单位名称", fld.value, doc=doc, fld=fld),
-                    expected=_source_side(ctx, "申请单位名称", "applicant_name"),
-                )
-            )
+            out.append(misread_finding(ctx, doc, fld, "applicant_name", label="单位名称",
+                                       what=f"{doc_label(doc)}中的单位名称", where=where, stands_for=decided,
+                                       expected=_source_side(ctx, "申请单位名称", "applicant_name")))
             continue
         out.append(
             finding(

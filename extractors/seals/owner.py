@@ -332,13 +332,13 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list
     return bool(wording) and sum(ch in pooled for ch in wording) >= len(wording) / 2
 
 
-def _turned(name: str, reading: str) -> str:
-    """The reading turned round its ring to start where the name does (the start nearest
-    the name, by edit distance)."""
+def _turn(name: str, reading: str) -> int:
+    """Where to start the reading, read round its ring, for it to start where the name
+    does (the start nearest the name, by edit distance)."""
     from rapidfuzz.distance import Levenshtein
 
-    turns = [reading[k:] + reading[:k] for k in range(len(reading))] or [reading]
-    return min(turns, key=lambda t: Levenshtein.distance(name, t))
+    return min(range(len(reading)), key=lambda k: Levenshtein.distance(name, reading[k:] + reading[:k]),
+               default=0)
 
 
 def another_company(name: str, readings: list[str], lattices: list[str],
@@ -367,7 +367,8 @@ def another_company(name: str, readings: list[str], lattices: list[str],
         return None
     seen: dict[tuple[int, str], list[str]] = {}
     for r in readings:
-        t = _turned(n, r)
+        k = _turn(n, r)
+        t = r[k:] + r[:k]
         ops = Levenshtein.editops(n, t)
         inside = [op for op in ops if at <= op.src_pos < at + len(c) and op.tag == "replace"]
         if not inside or len(ops) - len(inside) > 1:
@@ -404,9 +405,8 @@ def _cells_at(name: str, lattice: str, places: range) -> list[tuple[str, ...]]:
     cells = [c for c in cells if c]
     if not cells:
         return [() for _ in places]
-    best = min(range(len(cells)), key=lambda k: Levenshtein.distance(
-        name, "".join(c[0] for c in cells[k:] + cells[:k])))
-    cells = cells[best:] + cells[:best]
+    k = _turn(name, "".join(c[0] for c in cells))
+    cells = cells[k:] + cells[:k]
     at: dict[int, tuple[str, ...]] = {}
     for tag, i1, i2, j1, j2 in Levenshtein.opcodes(name, "".join(c[0] for c in cells)):
         if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
