@@ -119,6 +119,14 @@ def test_money_with_its_point_read_as_another_small_mark():
     assert parse_money("2:848,000.00") == 2_848_000.0
 
 
+def test_money_with_a_space_beside_its_point():
+    """Seed 89, case_008: a project's 9325.6万元 read as two words, 9325 and .6, had parsed as
+    9,325 yuan (the figure cut at the space, its unit lost) and was trusted at 0.95."""
+    assert parse_money("9325 .6万元") == 93_256_000.0
+    assert parse_money("9325. 6 万元") == 93_256_000.0
+    assert parse_money("项目实际总投资9325 .6万元，其中研发成本5473.6万元") == 93_256_000.0
+
+
 def test_parse_money_column_unit():
     assert parse_money("350.5", unit=10_000) == 3_505_000
     assert parse_money("350.5元", unit=10_000) == 350.5  # an explicit unit wins
