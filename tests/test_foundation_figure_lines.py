@@ -60,3 +60,37 @@ def test_a_figure_the_scan_reads_otherwise_under_a_seal_is_doubted(engine):
     same, crops = figure_lines.recheck_figures(clean, clean, lines, [seal])
     assert crops == 2 and same == lines
     assert figure_lines.recheck_figures(clean, scanned, lines, []) == (lines, 0)
+
+
+def _alts(text: str, extra: dict[int, str] | None = None) -> tuple[str, ...]:
+    return tuple(ch + (extra or {}).get(k, "") for k, ch in enumerate(text))
+
+
+def test_the_scans_whole_figure_is_taken_when_the_cleaned_page_is_no_surer():
+    """Seed 89, case_014: 13,775,512.96 under a grey seal, faded to 13,775.512.996 by the
+    cleaning (its 5 read 3 at 0.56); the scan reads it whole, its point as a 4 at 0.71 with
+    a comma and a point among the candidates."""
+    scan = Reading(tuple("13,775,512496"), (1.0, .99, .98, 1.0, 1.0, 1.0, .93, .98, .82, 1.0, .71, .99, .96),
+                   tuple(10.0 + 20 * i for i in range(13)), _alts("13,775,512496", {10: ",-."}))
+    clean = _reading("13,775.312.996", [1.0, .99, .99, .99, .99, .91, .56, .78, 1.0, 1.0, .48, .97, .42, .93])
+    assert figure_lines.scan_figure(scan, clean, 8) == ("13,775,512.96", 0.8)
+    # the same point read as a digit the recogniser had no doubt of, and no point in the
+    # cleaned view there: not a figure
+    sure = Reading(scan.chars, scan.probs, scan.xs, tuple(scan.chars))
+    assert figure_lines.scan_figure(sure, _reading("13775", 1.0, step=40), 8) is None
+    # ... with the cleaned view's point at that place, it is (seed 89, case_010)
+    dotted = Reading(scan.chars, scan.probs, scan.xs, tuple(scan.chars))
+    assert figure_lines.scan_figure(dotted, _reading("13,775,512.96", 0.6), 8) == ("13,775,512.96", 0.8)
+
+
+def test_the_scans_figure_is_not_taken_when_unsure_or_outdone():
+    whole = _reading("433,154.41", 1.0)
+    assert figure_lines.scan_figure(whole, _reading("133.154.41", 0.86), 8) == ("433,154.41", 1.0)
+    # a digit of the scan under SCAN_SURE
+    assert figure_lines.scan_figure(_reading("99,808.22", [1.0, .99, .6, 1.0, .64, 1.0, 1.0, 1.0, 1.0]),
+                                    _reading("19.808.22", .5), 8) is None
+    # the cleaned view surer of another digit at the same place
+    assert figure_lines.scan_figure(_reading("433,154.41", .85), _reading("133,154.41", .95), 8) is None
+    # not a whole figure: no two decimals, or too few digits
+    assert figure_lines.scan_figure(_reading("4,331,544", 1.0), _reading("4,331,544", 1.0), 8) is None
+    assert figure_lines.scan_figure(_reading("31.54", 1.0), _reading("31.54", 1.0), 8) is None
