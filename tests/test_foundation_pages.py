@@ -120,9 +120,33 @@ def test_the_probe_of_an_upside_down_photo_under_uneven_light_reads_its_right_wa
 
     page = np.asarray(docmaker.page_image(docmaker.CREDIT).convert("L").rotate(180), np.float32)
     light = np.linspace(0.95, 0.45, page.shape[0], dtype=np.float32)[:, None]
-    probes = pages._probe(np.clip(page * light, 0, 255).astype(np.uint8), settings)
-    assert pages.other_way(probes, 0) == 180
-    assert probes[180] >= pages.PROBE_FLOOR and max(probes[0], probes[90], probes[270]) < probes[180]
+    for band in (pages.BAND, pages.TALL_BAND):
+        probes = pages._probe(np.clip(page * light, 0, 255).astype(np.uint8), settings, band=band)
+        assert pages.other_way(probes, 0) == 180
+        assert probes[180] >= pages.PROBE_FLOOR and max(probes[0], probes[90], probes[270]) < probes[180]
+
+
+@pytest.mark.slow
+def test_a_sparse_certificate_scanned_upside_down_and_askew_is_turned(tmp_path, settings):
+    """Seed 89, case_006: an honour certificate scanned upside down and 2.25° askew was read
+    the wrong way up at 0.28 and every field lost. The probe's band held its big title,
+    which read about as well upside down; the probe after a poor read now reads the whole
+    height of the page, straightened by the skew the first read measured."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("L", (3508, 2480), 255)
+    draw = ImageDraw.Draw(im)
+    big, body = ImageFont.truetype(docmaker.SERIF, 150), ImageFont.truetype(docmaker.SERIF, 60)
+    draw.text((1300, 520), "荣  誉  证  书", font=big, fill=0)
+    draw.text((500, 950), "上海睿思信息技术有限公司：", font=body, fill=0)
+    draw.text((600, 1100), "经评审，贵单位被认定为“高新技术企业”，特发此证，以资鼓励。", font=body, fill=0)
+    draw.text((2200, 1700), "上海市科学技术委员会", font=body, fill=0)
+    draw.text((2250, 1820), "二〇二四年十二月三十一日", font=body, fill=0)
+    im.rotate(180 + 2.25, fillcolor=255, resample=Image.BILINEAR).save(tmp_path / "honour.png", dpi=(300, 300))
+    _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))
+    page = pages[("honour.png", 1)].page
+    assert page.rotation == 180
+    assert "科学技术委员会" in page.text.replace(" ", "")
 
 
 @pytest.mark.parametrize("probes,first,other", [
