@@ -30,22 +30,28 @@ def _is_header(row: Row) -> bool:
 
 
 def _row_amount(row: Row) -> tuple[float, int, int] | None:
-    """The row's last number (its amount column), with its offsets."""
-    hits = list(_NUM.finditer(row.chars))
-    if not hits:
-        return None
-    m = hits[-1]
-    digits = re.sub(r"\D", "", m.group(1))
-    if len(digits) < 2 and "." not in m.group(1):
-        return None
-    value = parse_money(m.group(1))  # also regroups 1.878,000.00
-    if value is None:
-        return None
-    return value, m.start(), m.end()
+    """The row's last amount (its amount column), with its offsets. A lone digit after it
+    is no amount: a speck in the evidence column read as 2 at 0.01 (seed 89 case_013,
+    发票 2) had hidden the row's 2,504,200.00, and the item was lost from the sum."""
+    for m in reversed(list(_NUM.finditer(row.chars))):
+        digits = re.sub(r"\D", "", m.group(1))
+        if len(digits) < 2 and "." not in m.group(1):
+            continue
+        value = parse_money(m.group(1))  # also regroups 1.878,000.00
+        if value is None:
+            return None
+        return value, m.start(), m.end()
+    return None
 
 
 def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
+    """The row's name: its first cell with Chinese characters, after the serial number.
+    A speck read as one character the OCR doubted, in a cell of its own before the serial
+    number, is no name (和 at 0.00 before 1 智算集群扩容（算力卡）, seed 89 case_013)."""
     text = row.chars[:amount_start]
+    speck = re.match(r"\s*(\S)\s+", text)
+    if speck and doubted_at(row, speck.start(1)) and _SERIAL.match(text[speck.end():]):
+        text = " " * speck.end() + text[speck.end():]  # offsets kept
     m = _SERIAL.match(text)
     a = m.end() if m else 0
     name_part = text[a:]
@@ -56,7 +62,7 @@ def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:
         if re.search(r"[\u4e00-\u9fff]", c):
             k = row.chars.find(c, offset)
             c2 = re.sub(r"[\s\d.,]+$", "", c)  # trailing quantity/price columns without gaps
-            lead = len(c2) - len(c2.lstrip("“”\"'‘’|["))  # OCR specks before the name
+            lead = len(c2) - len(c2.lstrip("“”\"'‘’|[。.，,、:： "))  # OCR specks before the name
             c2, k = c2[lead:], k + lead
             return c2, k, k + len(c2)
         offset += len(cell) + 1

@@ -218,6 +218,22 @@ def test_investment_total_label_with_a_speck_inside(label):
     assert [i["name"] for i in f["line_items"].value] == ["测试及验证费用", "研发人员薪酬"]
 
 
+def test_investment_rows_with_specks_before_the_serial_and_after_the_amount():
+    """Seed 89, case_013 (a photo): a speck before a row's serial number read 和 at 0.00 had
+    become the item's name, and a speck in the evidence column read 2 hid the next row's
+    amount, so the item was lost and the sum fell 2,504,200 short of the stated total."""
+    lines = ["项目投资明细表", "序号\t投资内容\t金额(元)\t印证材料",
+             "和\t1\t。。智算集群扩容（算力卡）\t1,686,700.00\t合同",
+             "2\t知识产权及认证费用\t2,504,200.00\t发票\t2", "合计\t4,190,900.00"]
+    f = run("investment_breakdown", [lines], low={"和": 0.0})
+    assert [(i["name"], i["amount"]) for i in f["line_items"].value] == [
+        ("智算集群扩容(算力卡)", 1_686_700.0), ("知识产权及认证费用", 2_504_200.0)]
+    assert f["stated_total"].value == 4_190_900.0
+    # a name's first character read surely is the name, serial number or not
+    sure = run("investment_breakdown", [lines[:2] + ["云\t2\t号楼改造\t1,686,700.00"]])
+    assert sure["line_items"].value[0]["name"] == "云"
+
+
 # ------------------------------------------------------------------ names
 
 
