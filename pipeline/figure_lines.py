@@ -40,10 +40,14 @@ SCAN_SURE = 0.80  # the recogniser's confidence in each digit of the scan's figu
 _SEP = r"[.,，;:'、]"
 # a whole figure as read: groups of three after the first, two decimals, any small marks
 _WHOLE = re.compile(rf"([(（]?-?)(\d{{1,3}})((?:{_SEP}\d{{3}})*){_SEP}(\d{{2}})([)）]?)")
+
+
 def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
                     seals: list[Seal]) -> tuple[list[Line], int]:
     """The page's lines with each figure under a seal that the two views read differently
-    made doubtful (its confidence at most CONTESTED); and how many crops were read."""
+    made doubtful (its confidence at most CONTESTED), and each that Tesseract was unsure of
+    and the scan reads whole taken from the scan (``scan_figure``); and how many crops were
+    read."""
     engine = recogniser()
     if engine is None or not seals or not lines:
         return lines, 0
