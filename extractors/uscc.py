@@ -78,11 +78,15 @@ def repair_uscc(raw: str, *, free: bool = True) -> tuple[str | None, str | None]
         return None, why
     if len(valid) == 1:
         fixed = valid.pop()
-        diffs = [f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(code, fixed)) if a != b]
-        return fixed, "校验位修复：" + "，".join(diffs)
+        return fixed, "校验位修复：" + _changes(code, fixed)
     if not valid:
         return None, "校验位不符，无法修复"
     return None, f"校验位不符，有{len(valid)}种可能的修复，未采用"
+
+
+def _changes(read: str, fixed: str) -> str:
+    """The characters a repair changed, as a reviewer reads them (第17位“O”→“0”)."""
+    return "，".join(f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(read, fixed)) if a != b)
 
 
 def passing_repairs(raw: str, *, free: bool = True) -> set[str]:
@@ -256,8 +260,7 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
                 # of the word's confidence: decided on only when the word was read fairly
                 # surely, with a note asking for a look; seed 83, case_002: a form's code
                 # left unread hid a USCC_MISMATCH)
-                diffs = "，".join(f"第{i + 1}位“{a}”→“{b}”" for i, (a, b) in enumerate(zip(tok, guess)) if a != b)
-                best = UsccRead(guess, tok, True, f"按最常见的误识修复：{diffs}（共{len(passing)}种修复可通过校验，"
+                best = UsccRead(guess, tok, True, f"按最常见的误识修复：{_changes(tok, guess)}（共{len(passing)}种修复可通过校验，"
                                 "请人工核对）", m.start(), m.end(), guessed=True)
         elif len(tok) in (19, 20) and allow_extra:
             value, note = _undouble(tok)

@@ -29,15 +29,15 @@ import numpy as np
 
 from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal, Word
-from pipeline.second_reader import (CONTESTED, FIGURE_DIGITS, FIGURE_DOUBT, SURE, Reading, char_near, is_figure,
-                                    recogniser, relined, usual_height)
+from pipeline.second_reader import (CONTESTED, FIGURE_DIGITS, FIGURE_DOUBT, SEPARATORS, SURE, Reading, char_near,
+                                    is_figure, recogniser, relined, usual_height)
 
 log = logging.getLogger(__name__)
 
 MARGIN = 0.25  # text heights of page added round a figure's box before it is cropped
 SAME_PLACE = 0.35  # text heights: two characters this close in the two views are one
 SCAN_SURE = 0.80  # the recogniser's confidence in each digit of the scan's figure to take it
-_SEP = r"[.,，;:'、]"
+_SEP = f"[{SEPARATORS}]"
 # a whole figure as read: groups of three after the first, two decimals, any small marks
 _WHOLE = re.compile(rf"([(（]?-?)(\d{{1,3}})((?:{_SEP}\d{{3}})*){_SEP}(\d{{2}})([)）]?)")
 

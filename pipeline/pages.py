@@ -28,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-53"
+READER_VERSION = "pages-54"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -214,9 +214,9 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
     reads = [_ocr_at(image, first, sf, page_no, settings)]
     if reads[0][0].mean_conf >= WRONG_WAY_CONF or not reads[0][0].lines:  # blank is not rotated
         return reads[0]
-    # the whole height of the page, turned straight by the skew the first read measured
-    # (rotations about the centre commute, so the quarter turns still apply)
-    other = other_way(_probe(geometry.deskew(image, reads[0][0].skew), settings, band=TALL_BAND), first)
+    # the whole height of the view the first read straightened, its turns counted from ``first``
+    turned = _probe(reads[0][1], settings, band=TALL_BAND)
+    other = other_way({(first + r) % 360: conf for r, conf in turned.items()}, first)
     if other is not None:
         reads.append(_ocr_at(image, other, sf, page_no, settings))
     return max(reads, key=lambda read: read[0].mean_conf)

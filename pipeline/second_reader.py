@@ -251,7 +251,8 @@ _DATE_GAP = re.compile(r"(?<=[0-9〇一二三四五六七八九十][年月])[^0-
 _AMOUNT_GAP = re.compile(f"(?<=[{CAPITAL_NUMERALS}])[^{AMOUNT_WORDS}\\s\\d\\W](?=[{CAPITAL_WORDS}])")
 
 
-_FIGURE = re.compile(r"^[(（]?-?\d[\d,.，;:'、]*\d[)）]?$")  # a separator may be read as any small mark
+SEPARATORS = ",.，;:'、"  # the small marks a figure's separator may be read as
+_FIGURE = re.compile(rf"^[(（]?-?\d[\d{SEPARATORS}]*\d[)）]?$")
 
 
 def is_figure(text: str) -> bool:
