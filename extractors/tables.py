@@ -32,16 +32,29 @@ def _is_header(row: Row) -> bool:
 def _row_amount(row: Row) -> tuple[float, int, int] | None:
     """The row's last amount (its amount column), with its offsets. A lone digit after it
     is no amount: a speck in the evidence column read as 2 at 0.01 (seed 89 case_013,
-    发票 2) had hidden the row's 2,504,200.00, and the item was lost from the sum."""
+    发票 2) had hidden the row's 2,504,200.00, and the item was lost from the sum.
+
+    A group of three digits (and the cents) after a narrow blank is the end of the figure
+    before it, whose separator OCR read as a blank: 1,193,900.00 read ``1193 900.00`` (seed
+    97 case_003) is one amount, not 900 yuan. A wide blank (a column's) parts two figures."""
     for m in reversed(list(_NUM.finditer(row.chars))):
         digits = re.sub(r"\D", "", m.group(1))
         if len(digits) < 2 and "." not in m.group(1):
             continue
-        value = parse_money(m.group(1))  # also regroups 1.878,000.00
+        text, start = m.group(1), m.start()
+        head = _FIGURE_HEAD.search(row.chars[:start]) if _GROUP_TAIL.match(text) else None
+        if head is not None:
+            text, start = re.sub(r"[ ,]", "", head.group(1)) + text, head.start(1)
+        value = parse_money(text)  # also regroups 1.878,000.00
         if value is None:
             return None
-        return value, m.start(), m.end()
+        return value, start, m.end()
     return None
+
+
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?$")  # a figure's last group, and its cents
+# ... and what is before it, one blank away (1 193 900.00: both separators read as blanks)
+_FIGURE_HEAD = re.compile(r"(?<![\d.,])(\d{1,6}(?:[ ,]\d{3})*) $")
 
 
 def _row_name(row: Row, amount_start: int) -> tuple[str, int, int] | None:

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-24"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-26"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
@@ -84,6 +84,8 @@ CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
 AMOUNT_WORDS = CAPITAL_WORDS + "〇一二三四五六七八九十百千两参"  # what an amount in words may hold
 FULL_GLYPH = 0.8  # text heights: a Chinese character Tesseract boxed this wide is a whole glyph,
 # never dropped for nothing (溯 for 泖, 56 px at 43 px text; a sliver Tesseract cut off 日 is 23)
+SLIVER = 0.6  # text heights: a Chinese character Tesseract boxed narrower than this may be a
+# piece of a glyph it cut in two
 EDGE_SLACK = 0.15  # word heights beyond a span's end words where its characters may lie
 LOST = 0.60  # under this mean confidence Tesseract's reading of a line is not aligned with
 WHOLE_FLOOR = 0.50  # ... and the line is read anew when no character of it is below this
@@ -229,9 +231,10 @@ def doubtful_spans(words: list[Word], *, doubt: float = DOUBT) -> list[tuple[int
     spans: list[tuple[int, int]] = []
     for lo, hi in line_stretches(words):
         gaps = date_gaps(words[lo:hi]) | amount_gaps(words[lo:hi])
+        dated = date_digits(words[lo:hi])
         bad = [i for i in range(lo, hi)
                if (words[i].conf < doubt and any(ch.isalnum() for ch in words[i].text)) or i - lo in gaps
-               or (words[i].conf < FIGURE_DOUBT and is_figure(words[i].text))]
+               or (words[i].conf < FIGURE_DOUBT and (is_figure(words[i].text) or i - lo in dated))]
         runs: list[list[int]] = []
         for i in bad:
             if runs and i - runs[-1][1] <= JOIN_GAP:
@@ -265,6 +268,16 @@ def date_gaps(words: list[Word]) -> set[int]:
     """Indices of the words holding a date's month or day read as something no numeral
     is (Tesseract sure of it enough that its confidence alone would not get it re-read)."""
     return _words_under(words, _DATE_GAP)
+
+
+# a date's year, month or day in digits: as in a figure, one wrong digit hardly moves the
+# word's confidence (the 19 of 2019年3月19日 read 15 at 0.81, seed 97 case_011)
+_DATE_DIGITS = re.compile(r"\d{1,4}(?=[年月日])")
+
+
+def date_digits(words: list[Word]) -> set[int]:
+    """Indices of the words holding a date's year, month or day in digits."""
+    return _words_under(words, _DATE_DIGITS)
 
 
 def amount_gaps(words: list[Word]) -> set[int]:
@@ -417,10 +430,11 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     seal 4,549,257.40 was read 4.510.257.40 at 0.68 and 4.519.257.40, and neither reading
     should be decided on.
 
-    In a figure (``is_figure``), a digit is second-guessed beyond the doubt too, up to
-    ``FIGURE_DOUBT``: one wrong digit of fourteen hardly moves the word's confidence
-    (267,034,120.53 read 207,034,120.53 at 0.86), and the recogniser, sure of a different
-    digit at that place, replaces it one for one.
+    In a figure (``is_figure``) and in a date's digits (``date_digits``), a digit is
+    second-guessed beyond the doubt too, up to ``FIGURE_DOUBT``: one wrong digit of
+    fourteen hardly moves the word's confidence (267,034,120.53 read 207,034,120.53 at
+    0.86; 19日 read 15日 at 0.81), and the recogniser, sure of a different digit at that
+    place, replaces it one for one.
 
     In a company's name (``name``), Tesseract's Chinese characters are second-guessed
     beyond its doubt: it reads 芯 as 忆 or 心 at 0.89-0.95, as sure as it is of the
@@ -443,6 +457,7 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     new_chars = [list(w.text) for w in words]
     probs: list[list[float | None]] = [[None] * len(w.text) for w in words]
     contested: set[int] = set()  # doubtful words the second reader read otherwise, and fairly surely
+    dated = date_digits(words)
     ops = SequenceMatcher(None, first, second, autojunk=False).get_opcodes()
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
@@ -455,7 +470,7 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                 p, conf = reading.probs[j], words[wi].conf
                 if (conf < doubt and (p >= sure or (conf < GUESS and p >= FAIR))) or (
                         conf < FIGURE_DOUBT and p >= sure and first[i].isdigit() and reading.chars[j].isdigit()
-                        and is_figure(words[wi].text)) or (
+                        and (is_figure(words[wi].text) or wi in dated)) or (
                         name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
                         p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j) and first[i] not in AMOUNT_WORDS
@@ -518,8 +533,9 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
     gap in its reading where Tesseract saw ink is a character it cannot read, unless what
     Tesseract saw there is a stroke (``_STROKES``: the 二 it reads in the blank of a
     letter-spaced label, 类 二 二 型), or a character the second reader placed beside it
-    lies over it too (a glyph Tesseract cut in two). Nor is one of a pair of like digits
-    (``lost_repeat``)."""
+    lies over it too (a glyph Tesseract cut in two), or, where the stretch is replaced, it
+    is a sliver narrower than ``SLIVER`` (鼎 cut into 海上 and 晶). Nor is one of a pair of
+    like digits (``lost_repeat``)."""
     regroup = REGROUP_SURE
     n = len(owner)
     at: list[list[int] | None] = [None] * (n + 1)  # boundary -> [lowest, highest] position
@@ -578,10 +594,14 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
             continue  # a whole character's width dropped: one the recogniser cannot read (泖)
         # where the run is only dropped, the characters either side stand for it: Tesseract
         # cut one glyph in two (28有日 for 28日, 有 a sliver of 日's left half at 0.16)
+        # where the run is replaced, a sliver no character is placed on is a piece of the
+        # glyph beside it: 鼎 read as 海上 and 晶 (29 px at 62 px text; 0.48 and 0.00), the
+        # recogniser's 鼎 placed 40 px left of 晶 (seed 97 case_018)
         xs = [x_origin + reading.xs[j] for j in (range(j1, j2) if j2 > j1 else (j1 - 1, j1))
               if 0 <= j < len(reading.chars)]
+        tall = usual_height(words)
         if any(_CJK.search(w.text) and not _over(w, xs, 0.25) and not set(w.text) <= _STROKES
-               for w in words[wa:wb]):
+               and not (j2 > j1 and w.bbox[2] - w.bbox[0] < SLIVER * tall) for w in words[wa:wb]):
             continue
         if lost_repeat("".join(w.text for w in words[wa:wb]), "".join(reading.chars[j1:j2])):
             continue

@@ -114,6 +114,19 @@ def test_audit_report_date_after_signatures_when_firm_unreadable():
     assert "rd_expense" not in f or f["rd_expense"].value != 30_405_417.31
 
 
+@pytest.mark.parametrize("signed", ["mass\t二〇二六年三月十六日", "中国·上海\t2026年3月16日",
+                                    "中国注册会计师：刘海燕\t2026年3月16日"])
+def test_audit_report_dated_in_a_cell_of_its_own_after_the_signatures(signed):
+    """Seed 97, case_006: the date under the signatures shares its row with what OCR made of
+    the seal's ring (mass); in many reports it shares it with 中国·上海, or with the last
+    signature. The date fills its cell, not its row."""
+    f = run("financial_audit", [AUDIT[:-1] + [signed]])
+    assert f["report_date"].value == "2026-03-16"
+    # a date in running text after the signatures is not the report's
+    prose = run("financial_audit", [AUDIT[:-1] + ["本报告于2026年3月16日报出，仅供申报使用"]])
+    assert "report_date" not in prose
+
+
 def test_prior_period_figure_never_stands_for_a_current_one_read_in_pieces():
     """Under a seal 9,955,559.52 was read as two short cells; the next figure on the row is
     the prior period's (8,307,593.78, its leading 8 lost too) and must not be taken."""
@@ -171,7 +184,13 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          ("1 7 “~ ，\t1,407,207.03", None),
                                          # seed 79: the point before the cents read as a colon
                                          ("83,678.810:19\t63,034,177.65", 83_678_810.19),
-                                         ("83,678:19\t63,034,177.65", 83_678.19)])
+                                         ("83,678:19\t63,034,177.65", 83_678.19),
+                                         # seed 97: specks read as words of their own before
+                                         # the figure; a letter inside its word is no speck
+                                         ("恬。1,234,567.89 |\t1,407,207.03", 1_234_567.89),
+                                         ("Z1,234,567.89\t1,407,207.03", None),
+                                         # ... and what a seal left of the figure is no amount
+                                         ("1", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]
@@ -232,6 +251,18 @@ def test_investment_rows_with_specks_before_the_serial_and_after_the_amount():
     # a name's first character read surely is the name, serial number or not
     sure = run("investment_breakdown", [lines[:2] + ["云\t2\t号楼改造\t1,686,700.00"]])
     assert sure["line_items"].value[0]["name"] == "云"
+
+
+def test_investment_row_amount_whose_separator_was_read_as_a_blank():
+    """Seed 97, case_003 (a photo): 1,193,900.00 read ``1193 900.00``; the row's last number
+    alone (900 yuan) had raised INVESTMENT_SUM_MISMATCH on a correct table. Two columns a
+    wide blank apart stay two figures."""
+    lines = ["项目投资明细表", "序号\t投资内容\t金额(元)\t印证材料", "1\tRDMA网络交换设备\t1193 900.00\t合同及发票",
+             "2\t高速存储设备\t900,700.00\t合同", "合计\t2,094,600.00"]
+    f = run("investment_breakdown", [lines])
+    assert [i["amount"] for i in f["line_items"].value] == [1_193_900.0, 900_700.0]
+    apart = run("investment_breakdown", [lines[:2] + ["1\t交换设备\t12\t900.00\t合同"]])
+    assert apart["line_items"].value[0]["amount"] == 900.0
 
 
 # ------------------------------------------------------------------ names
@@ -366,6 +397,20 @@ def test_misread_code_that_passes_its_check_reconciled_only_through_confusions()
     out = reconcile_names(docs)
     assert out[1].fields["uscc"].value == good and "校正" in out[1].fields["uscc"].note
     assert out[2].fields["uscc"].value == "91310117MA3N0B3M3X"
+
+
+def test_a_name_wrapped_across_two_rows_of_prose():
+    """Seed 97, case_003: the project report names the applicant only in prose, wrapped as
+    上海云帆智算科技有限 / 公司长期深耕… (the sign-off's 公司 was read 瓷司 under the seal).
+    A row that ends short of the margin (a heading) does not run on into the next."""
+    name = "上海云帆智算科技有限公司"
+    lines = ["项目情况报告", "医疗影像辅助诊断模型项目", "一、项目建设背景",
+             "松江区依托长三角G60科创走廊，加快建设智算产业集聚区。上海云帆智算科技有限",
+             "公司长期深耕医疗影像辅助诊断模型相关技术。", "申报单位（盖章）：上海云帆智算科技有限瓷司"]
+    f = run("project_report", [lines])
+    assert f["applicant_name"].value == name
+    short = run("project_report", [lines[:3] + ["上海云帆智算科技有限", "公司长期深耕医疗影像辅助诊断模型相关技术，具备扎实的研发基础和行业积累。"]])
+    assert "applicant_name" not in short
 
 
 def test_evaluator_is_not_the_client_named_after_shou():

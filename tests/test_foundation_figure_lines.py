@@ -94,3 +94,51 @@ def test_the_scans_figure_is_not_taken_when_unsure_or_outdone():
     # not a whole figure: no two decimals, or too few digits
     assert figure_lines.scan_figure(_reading("4,331,544", 1.0), _reading("4,331,544", 1.0), 8) is None
     assert figure_lines.scan_figure(_reading("31.54", 1.0), _reading("31.54", 1.0), 8) is None
+
+
+def test_a_cell_the_cleaned_page_lost_under_a_seal_is_read_from_the_scan(engine):
+    """Seed 97, case_006: cleaning a grey seal off a greyscale scan took most of a figure
+    with it: 20,081,330.24 was read ``20.`` and the rest not at all. The figures of the rows
+    above make a column; its cell on that row, under the seal, is read from the scan, twice,
+    and the whole figure replaces the stub. A cell the scan holds nothing in, or a cell away
+    from the seal, is left as it was."""
+    from tests.docmaker import page_image
+
+    rows = ["营业收入 263,957,202.49", "营业成本 119,485,278.17", "管理费用 {}", "研发费用 {}"]
+
+    def render(fill: list[str]) -> np.ndarray:
+        lines = [rows[0], rows[1], rows[2].format(fill[0]), rows[3].format(fill[1])]
+        return np.asarray(page_image(["利润表", *lines], size=(1600, 700), font_size=44).convert("L")).copy()
+
+    clean, scanned = render(["20.", ""]), render(["20,081,330.24", ""])
+    lines = ocr.ocr_lines(clean, lang="chi_sim", timeout=60, psm=6)
+    target = next(i for i, line in enumerate(lines) if "管理费用" in line.text.replace(" ", ""))
+    figure = next(w for line in lines for w in line.words if "263" in w.text)
+    y = lines[target].bbox[1]
+    seal = Seal(page=1, bbox=(figure.bbox[0] + 150, y - 60, figure.bbox[2] + 200, y + 220), colour="grey")
+
+    checked, _ = figure_lines.recheck_figures(clean, scanned, lines, [seal])
+    assert "20,081,330.24" in checked[target].text
+    taken = next(w for w in checked[target].words if w.text == "20,081,330.24")
+    assert taken.first_text is not None and "20" in taken.first_text and 0.8 <= taken.conf <= 1.0
+    assert all(checked[i] is lines[i] for i in range(len(lines)) if i != target)  # 研发费用's cell is empty
+    assert figure_lines.recheck_figures(clean, clean, lines, [seal])[0] == lines
+    away = Seal(page=1, bbox=(0, y + 400, 200, y + 600))
+    assert figure_lines.recheck_figures(clean, scanned, lines, [away])[0] == lines
+
+
+def test_columns_of_figures_and_their_cells():
+    from pipeline.models import Line, Word
+
+    def line(*words):
+        return Line(text=" ".join(t for t, _ in words), bbox=(0, 0, 1, 1), conf=0.9,
+                    words=[Word(text=t, bbox=box, conf=0.9) for t, box in words])
+
+    lines = [line(("营业收入", (100, 100, 300, 140)), ("263,957,202.49", (600, 100, 900, 140)),
+                  ("205,728,413.88", (1100, 100, 1390, 140))),
+             line(("营业成本", (100, 200, 300, 240)), ("19,485,278.17", (620, 200, 900, 240))),
+             line(("研发费用", (100, 300, 300, 340)), ("1", (640, 290, 1390, 350)))]
+    assert figure_lines.columns(lines) == [(600, 900)]  # one figure alone is no column
+    seal = Seal(page=1, bbox=(500, 250, 1000, 700))
+    cells = figure_lines.lost_cells(lines, [seal], 40.0, (2000, 2000))
+    assert [(li, covered) for li, covered, _ in cells] == [(2, ([], [1]))]  # the junk word stretched over it

@@ -578,3 +578,38 @@ def test_a_figure_is_second_guessed_digit_by_digit_beyond_the_doubt():
     assert merge(sure, _reading("营业收入267,034,120.53"))[1].text == "207,034,120.53"
     short = _words([("附注", 0.90), ("2070", 0.86)])
     assert merge(short, _reading("附注2670"))[1].text == "2070" and doubtful_spans(short) == []
+
+
+def test_a_date_s_digits_are_second_guessed_beyond_the_doubt():
+    """Seed 97, case_011: a licence's 营业期限 2019年3月19日 read 15日, the 15 at 0.81, over
+    the doubt. The recogniser, sure of 19, replaces it; a number that is no date's (a house
+    number, 15号) is left to the doubt as before."""
+    words = _words([("营业期限", 0.99), ("2019", 1.0), ("年", 0.96), ("3", 0.97), ("月", 0.96),
+                    ("15", 0.81), ("日", 0.91)])
+    assert doubtful_spans(words) == [(3, 7)]
+    out = merge(words, _reading("营业期限2019年3月19日"))
+    assert [w.text for w in out][5] == "19" and out[5].first_text == "15"
+    # not sure of the different digit: Tesseract's stands
+    unsure = Reading(tuple("营业期限2019年3月19日"),
+                     tuple(0.7 if k == 12 else 0.99 for k in range(15)), tuple(float(i) for i in range(15)))
+    assert merge(words, unsure)[5].text == "15"
+    house = _words([("北路", 0.99), ("15", 0.81), ("号", 0.91)])
+    assert doubtful_spans(house) == []
+    assert merge(house, _reading("北路19号"))[1].text == "15"
+
+
+def test_a_sliver_left_of_a_glyph_split_in_two_gives_way_to_the_whole_glyph():
+    """Seed 97, case_018: an honour's 上海鼎算… read 上 / 海上 (0.48) / 晶 (0.00): 鼎 cut in
+    two, its right part boxed 29 px wide at 62 px text. The recogniser, sure of 鼎, placed it
+    40 px left of that sliver; the sliver is a piece of 鼎, not a character it could not
+    read. A word a whole glyph wide with nothing over it still stays (泖, above)."""
+    words = [Word(text="上", bbox=(712, 1070, 770, 1120), conf=1.0),
+             Word(text="海上", bbox=(793, 1067, 879, 1126), conf=0.48),
+             Word(text="晶", bbox=(912, 1065, 941, 1127), conf=0.0),
+             Word(text="算", bbox=(940, 1059, 998, 1135), conf=1.0),
+             Word(text="人", bbox=(997, 1073, 1035, 1118), conf=1.0)]
+    reading = Reading(tuple("上海鼎算人"), (1.0,) * 5, (48.0, 123.0, 183.0, 243.0, 318.0))
+    out = merge(words, reading, x_origin=689)
+    assert "".join(w.text for w in out) == "上海鼎算人"
+    wide = [w.model_copy(update={"bbox": (892, 1065, 941, 1127)}) if w.text == "晶" else w for w in words]
+    assert "晶" in "".join(w.text for w in merge(wide, reading, x_origin=689))

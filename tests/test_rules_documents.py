@@ -119,6 +119,10 @@ def test_page_quality_is_judged_on_its_chinese_text():
     out = run(_with_page(baseline(), poor))
     assert [f.page for f in out.findings if f.code == "LOW_OCR_CONFIDENCE"] == [3]
     assert "0.45" in out.findings[0].message
+    # just under the floor: the message does not round it up to the floor (seed 97: 0.597
+    # had read "0.60 低于 0.60")
+    edge = PageQuality(file="x.pdf", page=3, source="ocr", mean_conf=0.7, text_conf=0.597, chars=300)
+    assert "置信度 0.59 低于 0.60" in run(_with_page(baseline(), edge)).findings[0].message
 
 
 def test_page_quality_text_confidence_counts_words_with_chinese_only():

@@ -241,7 +241,10 @@ def test_a_faint_applicant_seal_whose_characters_the_recogniser_had_in_mind_accu
     """Seed 61, case_003: a faint seal of 上海景量数字科技有限公司, its attempts agreeing on
     上海…教学科技有限公司. The recogniser's candidates held 量, 数 and 字 where the name has
     them: near the applicant's name, so unknown, not a stranger's seal. A stranger's seal
-    with the same first readings, whose candidates hold none of them, is named."""
+    with the same first readings, whose candidates hold none of them, is named when the
+    recogniser was sure of what it read (most of its own part with no rival), and left
+    unknown for a reviewer when each character came with three or four rivals: a faint ring
+    reads as alike junk each time (seed 97 case_006: 上海青穹软件… read 上海有有教行…)."""
     readings = ["上海教业教学科技有限公司", "上海基技教学梅技有限公司", "上海基业教学有技有限公司"]
     lattices = ["≈上|海|教晟基蔡|业技康教|教政技致|学子中宇事|科构有梅程|技|有|限|公|司",
                 "≈上|海|基泰蔡旅茶|技量级|教数敬致|学子中字不|梅科程构有|技|有信|限|公|司局府商"]
@@ -250,6 +253,10 @@ def test_a_faint_applicant_seal_whose_characters_the_recogniser_had_in_mind_accu
     assert s.owner == "unknown"
     strange = [lattice.replace("量", "童").replace("数", "敖") for lattice in lattices]
     s = _owner(readings[0], applicant="上海景量数字科技有限公司", readings=readings[1:], lattices=strange,
+               policy=policy)
+    assert s.owner == "unknown"
+    crisp = ["≈上|海|教|业|教|学|科构有梅程|技|有|限|公|司", "≈上|海|基|技童|教|学|梅科程构有|技|有信|限|公|司局府商"]
+    s = _owner(readings[0], applicant="上海景量数字科技有限公司", readings=readings[1:], lattices=crisp,
                policy=policy)
     assert s.owner == "other"
 

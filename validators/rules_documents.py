@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import PurePosixPath
 
 from pipeline.catalog import zh_name
@@ -47,7 +48,8 @@ def low_ocr_confidence(ctx: RuleContext) -> list[Finding]:
         if pq.error:
             why = f"页面未能识别（{pq.error}）"
         elif pq.source == "ocr" and _quality(pq) < floor:
-            why = f"文字识别置信度 {_quality(pq):.2f} 低于 {floor:.2f}"
+            # cut, not rounded: 0.597 shown as 0.60 would read "0.60 低于 0.60"
+            why = f"文字识别置信度 {math.floor(_quality(pq) * 100) / 100:.2f} 低于 {floor:.2f}"
         else:
             continue
         out.append(

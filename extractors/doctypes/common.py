@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -113,12 +114,52 @@ def orgs_in_rows(reader: DocReader, *, suffixes: tuple[str, ...] = ("公司",), 
 
     Leading words such as 授予 / 审计了 are cut off; names in ``exclude`` are skipped.
     """
+    given = rows is not None
     rows = list(reader.all_rows()) if rows is None else rows
-    for found in org_mentions(reversed(rows) if reverse else rows, suffixes=suffixes):
+    mentions = org_mentions(reversed(rows) if reverse else rows, suffixes=suffixes)
+    if not given:  # a name broken by the wrap of a paragraph, when no row names one whole
+        mentions = chain(mentions, wrapped_org_mentions(reader, suffixes=suffixes, reverse=reverse))
+    for found in mentions:
         value = found.parsed.value
         if value not in exclude and fold(value) not in exclude:
             return found
     return None
+
+
+WRAP_MARGIN = 2.0  # text heights: a row ending this close to the page's right margin may wrap
+
+
+def wrapped_org_mentions(reader: DocReader, *, suffixes: tuple[str, ...] | None = None,
+                         reverse: bool = False) -> Iterator[Found]:
+    """The organisations named across the end of one row and the start of the next, as
+    prose wraps them: 上海云帆智算科技有限 / 公司长期深耕… (seed 97 case_003, where the
+    sign-off's name was read 有限瓷司 under the seal). Only a row that runs to the page's
+    right margin wraps: a title or a label's row ends where its text does."""
+    for page in reversed(reader.pages) if reverse else reader.pages:
+        text, where = reader.joined(page)
+        rows = reader.rows[page.number]
+        right = max((row.bbox[2] for row in rows), default=0.0)
+        found = []
+        for m in _ORG_IN_PROSE.finditer(text):
+            a, b = m.span(1)
+            first = where[a][0]
+            if first is where[b - 1][0]:
+                continue  # within one row: org_mentions has seen it
+            if first.bbox[2] < right - WRAP_MARGIN * first.height:
+                continue  # the row ends short of the margin: the next row is not its continuation
+            name = m.group(1)
+            if suffixes and not name.endswith(suffixes):
+                continue
+            cut = _LEAD_WORDS.match(name)
+            offset = cut.end() if cut and len(name) - cut.end() >= 4 else 0
+            if where[a + offset][0] is where[b - 1][0]:
+                continue
+            parsed = org(name[offset:])
+            if parsed is None or _SELF_REFERENCE.fullmatch(parsed.value):
+                continue
+            found.append(Found(Parsed(parsed.value, 0.85, note="从正文识别（跨行）"),
+                               reader.spans_of(where, a + offset, b)))
+        yield from reversed(found) if reverse else found
 
 
 def org_mentions(rows: Iterable[Row], *, suffixes: tuple[str, ...] | None = None) -> Iterator[Found]:

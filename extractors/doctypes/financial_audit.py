@@ -153,9 +153,17 @@ def statement_amount(reader: DocReader, name: str) -> Found | None:
             if hit.key != name or not strong_label(hit) or not cell_start(hit.span.row, hit.span.start):
                 continue
             found = reader.read_at(hit, "money", reader.rows[page.number])
-            if found is not None:
+            if found is not None and _stated(found):
                 return found
     return None
+
+
+def _stated(found: Found) -> bool:
+    """Whether a labelled amount is written as one: with its unit, in words, or with three
+    digits at least. What is left of a figure under a seal (研发费用 1, seed 97 case_006) is
+    not 1 yuan."""
+    text = "".join(span.text for span in found.spans)
+    return bool(re.search(r"[元万亿整]", text)) or len(re.findall(r"\d", text)) >= 3
 
 
 def _under_prior(figure: Span, rows, row) -> bool:
@@ -214,10 +222,28 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
             figure = _figure(piece, unit)
             if figure is not None:
                 return (figure[0], k, k + figure[1]), False
+            lead = _word_junk(row, piece, k)
+            figure = _figure(piece[lead:], unit) if lead else None
+            if figure is not None and _GROUPED.match(piece[lead:lead + figure[1]]):
+                return (figure[0], k + lead, k + lead + figure[1]), False
             if len(re.sub(r"\D", "", piece)) >= 3:
                 return None, True
         at += 1  # the GAP
     return None, False
+
+
+def _word_junk(row, piece: str, k: int) -> int:
+    """How many characters before a piece's first digit are words of their own with no
+    digit in them (a speck of the seal read 恬。 right before 263,957,202.49, seed 97
+    case_006), and so not a misread part of the figure; 0 when there are none. A digit read
+    as a letter inside the figure's own word is never cut off: that figure is not whole."""
+    d = next((i for i, ch in enumerate(piece) if ch.isdigit()), 0)
+    if d == 0 or any(ch.isdigit() for ch in piece[:d]):
+        return 0
+    owner = row.owner
+    if k + d >= len(owner) or owner[k + d] < 0 or owner[k + d] == owner[k + d - 1]:
+        return 0
+    return d
 
 
 def _joined(row, pieces: list[str], n: int, k: int, end: int, unit: int | None):
@@ -290,23 +316,31 @@ def report_date(reader: DocReader, firm: Found | None) -> Found | None:
 
 def _dated_signoff(reader: DocReader) -> Found | None:
     """The report's date when the firm's name is unreadable (a seal over it): the first
-    row that is nothing but a date, after the auditors' signatures (中国注册会计师)."""
+    cell that is nothing but a date, on or after the row of the auditors' signatures
+    (中国注册会计师). A cell, not a row: the date shares its row with 中国·上海 in many
+    reports, or with what OCR made of a seal's ring (mass, seed 97 case_006)."""
     from extractors.normalize import find_dates
 
     signed = False
     for row in reader.all_rows():
-        if any(w in row.chars for w in vocab().audit_signoff):
-            signed = True
-            continue
-        if not signed:
-            continue
-        spaced = row.chars.replace(GAP, " ")
-        text = spaced.strip()
-        lead = len(spaced) - len(spaced.lstrip())
-        ds = find_dates(text)
-        if ds and ds[0][2] - ds[0][1] >= len(text.replace(" ", "")) - 2:
-            d, a, b = ds[0]
-            return Found(Parsed(d.isoformat(), 0.9, note="取签字后的日期"), [Span(row, lead + a, lead + b)])
+        signs = any(w in row.chars for w in vocab().audit_signoff)
+        if signed or signs:
+            # the row as a whole first (a wide blank inside a date), then each of its cells
+            pieces, start = [(0, row.chars.replace(GAP, " "))] if GAP in row.chars else [], 0
+            for cell in row.chars.split(GAP):
+                pieces.append((start, cell))
+                start += len(cell) + 1
+            for at, cell in pieces:
+                if any(w in cell for w in vocab().audit_signoff):
+                    continue
+                text = cell.strip()
+                lead = len(cell) - len(cell.lstrip())
+                ds = find_dates(text)
+                if ds and ds[0][2] - ds[0][1] >= len(text.replace(" ", "")) - 2:
+                    d, a, b = ds[0]
+                    return Found(Parsed(d.isoformat(), 0.9, note="取签字后的日期"),
+                                 [Span(row, at + lead + a, at + lead + b)])
+        signed = signed or signs
     return None
 
 

@@ -332,6 +332,26 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list
     return bool(wording) and sum(ch in pooled for ch in wording) >= len(wording) / 2
 
 
+def _read_surely(lattices: list[str], vocab: OwnerVocabulary) -> int:
+    """How many attempts at the ring were sure of most of the name they read: half of its
+    distinctive characters at least with no rival among the recogniser's candidates. A
+    faint seal's attempts can agree on junk, each character with three or four rivals: seed
+    97 case_006's applicant seal (上海青穹软件技术有限公司) read 上海有有教行… and 上海有有教作…,
+    its 有|育方力 and 教|数 never alone, and had been named a stranger's. Read that unsurely,
+    a seal could be anyone's: it is left unknown, and a reviewer looks at it."""
+    sure = 0
+    for lattice in lattices:
+        cells = [c for c in (tuple(normalise(x)) for x in lattice[len(LATTICE_MARK):].split("|")) if c]
+        top = "".join(c[0] for c in cells)
+        part = core(top, vocab)
+        at = top.find(part) if part else -1
+        if at < 0:
+            continue
+        alone = sum(len(cells[at + i]) == 1 for i in range(len(part)))
+        sure += 2 * alone >= len(part)
+    return sure
+
+
 def _turn(name: str, reading: str) -> int:
     """Where to start the reading, read round its ring, for it to start where the name
     does (the start nearest the name, by edit distance)."""
@@ -601,6 +621,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
     # 150-dpi photo of the applicant's seal)
     if (org and seal.colour != "grey" and _agreement(readings) >= th.stranger_agreement
             and _agreement([core(r, vocab) for r in readings], fuzz.partial_ratio)
-            >= th.stranger_core_agreement):
+            >= th.stranger_core_agreement
+            and (not lattices or _read_surely(lattices, vocab) >= th.other_agree)):
         return done("other", whole_names[0], cands[0].score if cands else None)
     return done("unknown", None, cands[0].score if cands else None)
