@@ -577,6 +577,7 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
         else:
             runs.append([k, k + 1])
     out = []
+    tall = usual_height(words)
     for wa, wb in runs:
         if any(words[k].conf >= doubt for k in range(wa, wb)):
             continue
@@ -590,7 +591,7 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
                                 if 0 <= j < len(reading.chars)):
             continue
         if j1 == j2 and any(_CJK.search(w.text) and not set(w.text) <= _STROKES
-                            and w.bbox[2] - w.bbox[0] >= FULL_GLYPH * usual_height(words) for w in words[wa:wb]):
+                            and w.bbox[2] - w.bbox[0] >= FULL_GLYPH * tall for w in words[wa:wb]):
             continue  # a whole character's width dropped: one the recogniser cannot read (泖)
         # where the run is only dropped, the characters either side stand for it: Tesseract
         # cut one glyph in two (28有日 for 28日, 有 a sliver of 日's left half at 0.16)
@@ -599,7 +600,6 @@ def _regroup(words: list[Word], owner: list[tuple[int, int]], ops: list,
         # recogniser's 鼎 placed 40 px left of 晶 (seed 97 case_018)
         xs = [x_origin + reading.xs[j] for j in (range(j1, j2) if j2 > j1 else (j1 - 1, j1))
               if 0 <= j < len(reading.chars)]
-        tall = usual_height(words)
         if any(_CJK.search(w.text) and not _over(w, xs, 0.25) and not set(w.text) <= _STROKES
                and not (j2 > j1 and w.bbox[2] - w.bbox[0] < SLIVER * tall) for w in words[wa:wb]):
             continue

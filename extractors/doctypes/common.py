@@ -147,18 +147,11 @@ def wrapped_org_mentions(reader: DocReader, *, suffixes: tuple[str, ...] | None 
                 continue  # within one row: org_mentions has seen it
             if first.bbox[2] < right - WRAP_MARGIN * first.height:
                 continue  # the row ends short of the margin: the next row is not its continuation
-            name = m.group(1)
-            if suffixes and not name.endswith(suffixes):
+            named = _named(m.group(1), suffixes)
+            if named is None or where[a + named[0]][0] is where[b - 1][0]:  # cut down to one row
                 continue
-            cut = _LEAD_WORDS.match(name)
-            offset = cut.end() if cut and len(name) - cut.end() >= 4 else 0
-            if where[a + offset][0] is where[b - 1][0]:
-                continue
-            parsed = org(name[offset:])
-            if parsed is None or _SELF_REFERENCE.fullmatch(parsed.value):
-                continue
-            found.append(Found(Parsed(parsed.value, 0.85, note="从正文识别（跨行）"),
-                               reader.spans_of(where, a + offset, b)))
+            offset, value = named
+            found.append(Found(Parsed(value, 0.85, note="从正文识别（跨行）"), reader.spans_of(where, a + offset, b)))
         yield from reversed(found) if reverse else found
 
 
@@ -170,22 +163,27 @@ def org_mentions(rows: Iterable[Row], *, suffixes: tuple[str, ...] | None = None
         start = 0
         for cell in row.chars.split(GAP):
             for m in _ORG_IN_PROSE.finditer(cell):
-                name = m.group(1)
-                if suffixes and not name.endswith(suffixes):
+                named = _named(m.group(1), suffixes)
+                if named is None:
                     continue
-                cut = _LEAD_WORDS.match(name)
-                if cut and len(name) - cut.end() >= 4:
-                    offset = cut.end()
-                else:
-                    offset = 0
-                parsed = org(name[offset:])
-                if parsed is None:
-                    continue
-                if _SELF_REFERENCE.fullmatch(parsed.value):
-                    continue  # 经本中心评估, 该公司: a pronoun and a suffix, no one's name
+                offset, value = named
                 a = start + m.start(1) + offset
-                yield Found(Parsed(parsed.value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
+                yield Found(Parsed(value, 0.85, note="从正文识别"), [Span(row, a, start + m.end(1))])
             start += len(cell) + 1
+
+
+def _named(name: str, suffixes: tuple[str, ...] | None) -> tuple[int, str] | None:
+    """A prose match as an organisation's name: how many leading words (授予, 审计了 …) to cut
+    off it, and the name; None when it has none of ``suffixes`` or names no one (经本中心
+    评估, 该公司: a pronoun and a suffix)."""
+    if suffixes and not name.endswith(suffixes):
+        return None
+    cut = _LEAD_WORDS.match(name)
+    offset = cut.end() if cut and len(name) - cut.end() >= 4 else 0
+    parsed = org(name[offset:])
+    if parsed is None or _SELF_REFERENCE.fullmatch(parsed.value):
+        return None
+    return offset, parsed.value
 
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")

@@ -321,9 +321,10 @@ def _dated_signoff(reader: DocReader) -> Found | None:
     reports, or with what OCR made of a seal's ring (mass, seed 97 case_006)."""
     from extractors.normalize import find_dates
 
+    signoff = vocab().audit_signoff
     signed = False
     for row in reader.all_rows():
-        signs = any(w in row.chars for w in vocab().audit_signoff)
+        signs = any(w in row.chars for w in signoff)
         if signed or signs:
             # the row as a whole first (a wide blank inside a date), then each of its cells
             pieces, start = [(0, row.chars.replace(GAP, " "))] if GAP in row.chars else [], 0
@@ -331,7 +332,7 @@ def _dated_signoff(reader: DocReader) -> Found | None:
                 pieces.append((start, cell))
                 start += len(cell) + 1
             for at, cell in pieces:
-                if any(w in cell for w in vocab().audit_signoff):
+                if any(w in cell for w in signoff):
                     continue
                 text = cell.strip()
                 lead = len(cell) - len(cell.lstrip())

@@ -341,7 +341,7 @@ def _read_surely(lattices: list[str], vocab: OwnerVocabulary) -> int:
     a seal could be anyone's: it is left unknown, and a reviewer looks at it."""
     sure = 0
     for lattice in lattices:
-        cells = [c for c in (tuple(normalise(x)) for x in lattice[len(LATTICE_MARK):].split("|")) if c]
+        cells = _cells(lattice)
         top = "".join(c[0] for c in cells)
         part = core(top, vocab)
         at = top.find(part) if part else -1
