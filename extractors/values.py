@@ -31,9 +31,10 @@ _ORG_SUFFIX = re.compile(
     r"中心|人民政府|管理局|委员会|办事处|集团|大学|学院|合伙企业(\([^)]*\))?|协会|联盟|实验室|医院|局|厅)"
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,4}")
-# the brackets of （特殊普通合伙） as OCR reads them on scans: 【特殊普通合伙), 《特殊普通合伙)
+# the brackets of （特殊普通合伙） as OCR reads them on scans: 【特殊普通合伙), 《特殊普通合伙),
+# and a speck read before the closing one (特殊普通合伙/), seed 101 case_007)
 _PARTNERSHIP_OPEN = re.compile(r"[【《〈\[{<「『]\s*(?=(?:特殊普通|普通|有限)?合伙)")
-_PARTNERSHIP_CLOSE = re.compile(r"(?<=合伙)\s*[】》〉\]}>」』]")
+_PARTNERSHIP_CLOSE = re.compile(r"(?<=合伙)[\s/|\\.,'`‘’“”·]*[)】》〉\]}>」』]")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{8})(?!\d)")
 
 

@@ -12,8 +12,8 @@ So a stretch of a line under a seal that holds a date, or should (年, 月 or �
 or that Tesseract lost and that is tall enough to be a line joined to the ring, is read by
 the line recogniser from several views (and so is a stretch anywhere on the page that
 holds 年 and 月 or 日 but no date, ``broken_date``: a month read as a quote mark; a
-stretch that starts with a month takes in the digits of its year that a blank parted from
-it, ``year_joined``): the cleaned page and the page as scanned, each as the stretch's box and, when that box is
+stretch that starts with a month, or with a year short of its numerals, takes in the
+digits of its year that a blank parted from it, ``year_joined``): the cleaned page and the page as scanned, each as the stretch's box and, when that box is
 much taller than the page's text, as its densest band of text height. A date the views
 agree on replaces what the line said, under rules that leave a date Tesseract was sure of
 alone:
@@ -65,6 +65,7 @@ WIDEN = 3.0  # ... and, for a stretch Tesseract lost, this many text heights wid
 TAIL = 7.0  # text heights: how far right a year alone under a seal is read for its month and day
 JOINED = 4.5  # text heights: a lost stretch taller than this is the seal itself, not a line joined to it
 MAX_CROPS = 16  # per page, dates first: a photo of noise must not cost seconds
+OTHER_DATE = 0.3  # text heights of another line's date in a view's crop that make it that date's view
 SHORT = 24  # characters: a stretch with 年, 月 or 日 but no date is looked at only when this short
 # 日 too: under a grey seal 2024年08月19日 was read 202 下 8 全 19 日, its 年 and 月 lost
 _MARK = re.compile(r"[年月日]")
@@ -93,10 +94,46 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     # from the bottom of the page up: a date signs off a document, under its seal
     jobs.sort(key=lambda job: (job[3][0][0].endswith("band"), -job[3][0][1][3]))
     grey_seals = [s for s in seals if s.colour == "grey"]
-    lines, crops = read_and_replace(engine, lines, jobs, MAX_CROPS, "date", lambda words, views: _agreed(
-        words, views, grey=under_a_seal(views[0][1], grey_seals)))
+    dated = dated_boxes(lines)
+
+    def choose(words, views):
+        # a view whose crop takes in another line's date reads that date, not this stretch's
+        views = [v for v in views if not any(_covers(v[1], box, text_height) for line, box in dated
+                                             if not any(w is words[0] for w in line.words))]
+        return _agreed(words, views, grey=under_a_seal(views[0][1], grey_seals)) if views else None
+
+    lines, crops = read_and_replace(engine, lines, jobs, MAX_CROPS, "date", choose)
     dropped = [speck_dropped(line) for line in lines]
     return (dropped if any(a is not b for a, b in zip(dropped, lines)) else lines), crops
+
+
+def dated_boxes(lines: list[Line]) -> list[tuple[Line, tuple[float, float, float, float]]]:
+    """Each line that holds a date, with the box of the words its date's characters lie in."""
+    from extractors.normalize import find_dates
+
+    out = []
+    for line in lines:
+        text = "".join(w.text for w in line.words)
+        for _, start, end in find_dates(text):
+            at, boxes = 0, []
+            for w in line.words:
+                if at < end and at + len(w.text) > start:
+                    boxes.append(w.bbox)
+                at += len(w.text)
+            if boxes:
+                out.append((line, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                   max(b[2] for b in boxes), max(b[3] for b in boxes))))
+    return out
+
+
+def _covers(crop: tuple[int, int, int, int], box: tuple[float, float, float, float], text_height: float) -> bool:
+    """The crop takes in ``OTHER_DATE`` text heights of the box's rows over half of its
+    width (seed 97 case_019: a licence's band under its URL line reached 20 px up into the
+    issue date above it, 2022年1月26日, and read its lower half as 2022年1月20日, a second
+    date on the page)."""
+    dy = min(crop[3], box[3]) - max(crop[1], box[1])
+    dx = min(crop[2], box[2]) - max(crop[0], box[0])
+    return dy >= OTHER_DATE * text_height and dx >= 0.5 * (box[2] - box[0])
 
 
 def speck_dropped(line: Line) -> Line:
@@ -145,7 +182,7 @@ def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, 
         chosen = choose(words, views)
         if log.isEnabledFor(logging.DEBUG):  # the text is built only when it is logged
             log.debug("%s look at %r: %s; taken: %s", what, "".join(w.text for w in words),
-                      "; ".join(f"{kind} {described(r)}" for r, _, kind in views),
+                      "; ".join(f"{kind} {b} {described(r)}" for r, b, kind in views),
                       None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
         if chosen is not None:
             words_of[li][lo:hi] = replaced(words, *chosen)
@@ -154,22 +191,30 @@ def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, 
 
 _MONTH_FIRST = re.compile(r"^[0-9〇一二三四五六七八九十]{1,2}\s*月")
 _YEAR_PART = re.compile(r"[0-9〇○零一二三四五六七八九OoQ]+年?")
+# a stretch that starts with the end of a year (O=六年三月十八日: 二〇二六 with its first 二 a
+# word of its own, parted by a blank)
+_YEAR_END_FIRST = re.compile(r"^(?P<year>[^年月日\s]{1,4})年")
 
 
 def year_joined(words: list[Word], stretches: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The line's stretches, where one starting with a month is parted by a blank from the
-    digits of its year (201 3月11日: 7年 lost under a seal's ink), with those digits taken
-    from the stretch before it, so the date is read whole."""
+    """The line's stretches, where one starting with a month, or with a year short of four
+    numerals, is parted by a blank from (the rest of) the digits of its year (201 3月11日:
+    7年 lost under a seal's ink; 二 O=六年三月十八日, the 〇 and 二 read as one word O=), with
+    those digits taken from the stretch before it, so the date is read whole."""
     out = list(stretches)
     for k in range(1, len(out)):
         lo, hi = out[k]
-        if not _MONTH_FIRST.match("".join(w.text for w in words[lo:hi])):
+        text = "".join(w.text for w in words[lo:hi])
+        year_end = _YEAR_END_FIRST.match(text)
+        have = len(_NUMERAL.findall(year_end["year"])) if year_end else 0
+        if not (_MONTH_FIRST.match(text) or (year_end and have < 4)):
             continue
         before, end = out[k - 1]
         start = end
         while start > before and _YEAR_PART.fullmatch(words[start - 1].text):
             start -= 1
-        if start < end and 2 <= len("".join(w.text for w in words[start:end]).rstrip("年")) <= 4:
+        digits = len("".join(w.text for w in words[start:end]).rstrip("年"))
+        if start < end and 2 <= digits + have <= 4 and (have or digits >= 2):
             out[k - 1], out[k] = (before, start), (start, hi)
     return [(lo, hi) for lo, hi in out if hi > lo]
 

@@ -26,7 +26,11 @@ above the other) is read again, cell by cell, on each row whose cell there overl
 and holds no figure, only a stub of one or nothing (``lost_cells``). The scan's reading
 of the cell is taken on the same terms as above, when it holds the stub's digits and a
 second, tighter crop of the scan reads the same figure on the same terms: it replaces the
-words in the cell. Nothing else vouches for a cell Tesseract lost, and a ring's stroke
+words in the cell. A cell where Tesseract read the figure in pieces, one of them an unsure
+figure of its own (46 .NS 801.20 for 46,886,801.20, the cleaned page fading 886 with a
+grey ring), is read the same way; each piece's digits must then lie in the scan's figure,
+in order; a word it only guessed (under ``GUESS``) holds no piece, as an empty cell holds
+none. Nothing else vouches for a cell Tesseract lost, and a ring's stroke
 across a digit is read 2 at 0.90 from one crop and at 0.53 from the other.
 """
 
@@ -39,7 +43,7 @@ import numpy as np
 
 from pipeline.date_lines import under_a_seal
 from pipeline.models import Line, Seal, Word
-from pipeline.second_reader import (CONTESTED, FIGURE_DIGITS, FIGURE_DOUBT, SEPARATORS, SURE, Reading, char_near,
+from pipeline.second_reader import (CONTESTED, FIGURE_DIGITS, FIGURE_DOUBT, GUESS, SEPARATORS, SURE, Reading, char_near,
                                     described, is_figure, recogniser, relined, usual_height)
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,7 @@ log = logging.getLogger(__name__)
 MARGIN = 0.25  # text heights of page added round a figure's box before it is cropped
 SAME_PLACE = 0.35  # text heights: two characters this close in the two views are one
 SCAN_SURE = 0.80  # the recogniser's confidence in each digit of the scan's figure to take it
+VOUCHED = 0.50  # ... or in a digit Tesseract read alike in a piece of the figure (scan_figure)
 COLUMN_FIGURES = 2  # figures one above the other that make a column
 IN_CELL = 0.5  # a word with this share of its width in a cell is in it; one over this share of
 # the cell's width is stretched over it (a junk word Tesseract made of the row and the ring)
@@ -110,13 +115,22 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     found = []  # cells the scan reads whole: confirmed from a second, tighter crop of the scan
     for k, (li, (stubs, over), box) in enumerate(cells, start=len(jobs)):
         from_clean, from_scan = readings[2 * k], readings[2 * k + 1]
-        taken = scan_figure(from_scan, from_clean, SAME_PLACE * height)
-        stub = "".join(ch for wi in stubs for ch in lines[li].words[wi].text if ch.isdigit())
-        if taken is not None and stub in re.sub(r"\D", "", taken[0]):
-            found.append((li, stubs, over, _figure_box(from_scan, box, height), taken, from_clean))
-    tight = [scanned[int(y0):int(y1), int(x0):int(x1)] for *_, (x0, y0, x1, y1), _, _ in found]
-    for (li, stubs, over, box, taken, from_clean), again in zip(found, engine.read(tight) if tight else []):
-        confirmed = scan_figure(again, Reading((), (), ()), SAME_PLACE * height)
+        # a word Tesseract guessed (under GUESS: 305o62 at 0.00 for 30,512,952.34) is no
+        # piece of what it read, any more than an empty cell is
+        pieces = [re.sub(r"\D", "", lines[li].words[wi].text) for wi in stubs if lines[li].words[wi].conf >= GUESS]
+        taken = scan_figure(from_scan, from_clean, SAME_PLACE * height, pieces)
+        if taken is not None and holds_pieces(re.sub(r"\D", "", taken[0]), pieces):
+            at = _figure_box(from_scan, box, height)
+            found.append((li, stubs, over, at, taken, from_clean, pieces, box[0] - int(at[0])))
+        else:
+            log.debug("cell at %s of %r: the scan reads %s, the cleaned page %s", box, lines[li].text,
+                      described(from_scan), described(from_clean))
+    tight = [scanned[int(y0):int(y1), int(x0):int(x1)] for *_, (x0, y0, x1, y1), _, _, _, _ in found]
+    for (li, stubs, over, box, taken, from_clean, pieces, shift), again in zip(
+            found, engine.read(tight) if tight else []):
+        # the cleaned view where the tighter crop lies: it may hold the point the scan lost
+        clean_there = Reading(from_clean.chars, from_clean.probs, tuple(x + shift for x in from_clean.xs))
+        confirmed = scan_figure(again, clean_there, SAME_PLACE * height, pieces)
         if confirmed is None or confirmed[0] != taken[0]:
             log.debug("cell of %r: the scan read %s, then %s", lines[li].text, taken[0], described(again))
             continue
@@ -156,8 +170,9 @@ def columns(lines: list[Line]) -> list[tuple[float, float]]:
 
 def lost_cells(lines: list[Line], seals: list[Seal], height: float, shape: tuple[int, ...]
                ) -> list[tuple[int, tuple[list[int], list[int]], tuple[int, int, int, int]]]:
-    """The cells of the figure columns that overlap a seal and hold no figure: (line, (the
-    words inside the cell, the words stretched over it), the cell's box at the line's text).
+    """The cells of the figure columns that overlap a seal and hold no figure, or only an
+    unsure piece of one beside other words: (line, (the words inside the cell, the words
+    stretched over it), the cell's box at the line's text).
     A line counts when it has a word left of the column (its row's label, or the column
     before)."""
     pad = MARGIN * height
@@ -171,7 +186,10 @@ def lost_cells(lines: list[Line], seals: list[Seal], height: float, shape: tuple
             inside = [wi for wi, w in enumerate(words)
                       if _overlap(w.bbox, a, b) >= IN_CELL * max(1.0, w.bbox[2] - w.bbox[0])]
             over = [wi for wi, w in enumerate(words) if wi not in inside and _overlap(w.bbox, a, b) >= IN_CELL * (b - a)]
-            if any(is_figure(words[wi].text) for wi in inside):
+            figures = [wi for wi in inside if is_figure(words[wi].text)]
+            # a figure in the cell holds it, unless it is one unsure piece among others:
+            # 46 .NS 801.20 (0.39) for 46,886,801.20 under a grey seal (seed 101 case_016)
+            if figures and (len(figures) == len(inside) or any(words[wi].conf >= FIGURE_DOUBT for wi in figures)):
                 continue
             middle = _text_middle(line, height)
             box = (max(0, int(a)), max(0, int(middle - 0.5 * height - pad)),
@@ -179,6 +197,19 @@ def lost_cells(lines: list[Line], seals: list[Seal], height: float, shape: tuple
             if box[2] - box[0] >= 8 and box[3] - box[1] >= 8 and under_a_seal(box, seals):
                 out.append((li, (inside, over), box))
     return out
+
+
+def holds_pieces(digits: str, pieces: list[str]) -> bool:
+    """Whether the digits of each word Tesseract left in a cell appear in the scan's
+    figure, in their order and apart (46 and 80120 in 4688680120): what it did read, it
+    read right."""
+    at = 0
+    for piece in (p for p in pieces if p):
+        found = digits.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
 
 
 def _overlap(box: tuple[float, float, float, float], a: float, b: float) -> float:
@@ -215,27 +246,41 @@ def digits_clash(a: Reading, b: Reading, near: float) -> tuple[str, str] | None:
     return None
 
 
-def scan_figure(scan: Reading, clean: Reading, near: float) -> tuple[str, float] | None:
+def scan_figure(scan: Reading, clean: Reading, near: float,
+                pieces: list[str] | None = None) -> tuple[str, float] | None:
     """The scan's reading as a figure (thousands marked by commas, a decimal point) and the
     recogniser's least confidence in its digits, when it reads a whole figure SCAN_SURE of
     every digit and the cleaned view is nowhere surer of a different digit at the same
     place; None otherwise.
 
+    ``pieces``: the digits of the words Tesseract left in a lost cell. A digit of the
+    scan's figure that lies in a piece of two digits or more (``vouched``) was read alike by
+    both engines, and needs only VOUCHED of the recogniser, and counts as SCAN_SURE: a
+    ring's stroke across the last 0 of 46,886,801.20 left it at 0.57, where Tesseract's
+    801.20 has it too.
+
     The decimal point is a speck beside a ring's stroke and is read as a digit now and
-    then (13,775,512496, 3,477,346284): one character may be taken as a separator where
-    the recogniser had one among its candidates, or the cleaned view reads one at that
-    place, when that makes the reading a whole figure (no amount in a statement lacks its
-    two decimals)."""
-    chars, cap = list(scan.chars), 1.0
+    then (13,775,512496, 3,477,346284), or not at all (46,886,80120): one character may be
+    taken as a separator where the recogniser had one among its candidates, or the cleaned
+    view reads one at that place, or a separator put between two characters where the
+    cleaned view reads one between them, when that makes the reading a whole figure (no
+    amount in a statement lacks its two decimals) in one way only."""
+    chars, probs, xs, cap = list(scan.chars), list(scan.probs), list(scan.xs), 1.0
     if _WHOLE.fullmatch("".join(chars)) is None:
-        fits = [k for k in range(len(chars)) if _separator_at(scan, clean, k, near)
+        fits = [(k, k + 1) for k in range(len(chars)) if _separator_at(scan, clean, k, near)
                 and _WHOLE.fullmatch("".join(chars[:k]) + "." + "".join(chars[k + 1:]))]
+        fits += [(k, k) for k in range(1, len(chars)) if _separator_between(scan, clean, k, near)
+                 and _WHOLE.fullmatch("".join(chars[:k]) + "." + "".join(chars[k:]))]
         if len(fits) != 1:
             return None
-        chars[fits[0]] = "."
+        k, end = fits[0]
+        x = xs[k] if end > k else (xs[k - 1] + xs[k]) / 2
+        chars[k:end], probs[k:end], xs[k:end] = ["."], [SCAN_SURE], [x]
         cap = SCAN_SURE  # a character read as a digit taken for the point: trusted, not certain
     m = _WHOLE.fullmatch("".join(chars))
-    digits = [(ch, p, x) for ch, p, x in zip(chars, scan.probs, scan.xs) if ch.isdigit()]
+    backed = vouched([ch for ch in chars if ch.isdigit()], pieces or [])
+    digits = [(ch, max(p, SCAN_SURE) if k in backed and p >= VOUCHED else p, x)
+              for k, (ch, p, x) in enumerate((c, p, x) for c, p, x in zip(chars, probs, xs) if c.isdigit())]
     if len(digits) < FIGURE_DIGITS or min(p for _, p, _ in digits) < SCAN_SURE:
         return None
     for ch, p, x in digits:
@@ -247,6 +292,27 @@ def scan_figure(scan: Reading, clean: Reading, near: float) -> tuple[str, float]
     head, first, groups, cents, tail = m.groups()
     text = head + first + "".join("," + g for g in re.findall(r"\d{3}", groups)) + "." + cents + tail
     return text, round(min(cap, *(p for _, p, _ in digits)), 2)
+
+
+def _separator_between(scan: Reading, clean: Reading, k: int, near: float) -> bool:
+    """The cleaned view reads a separator between the scan's characters k-1 and k, at a
+    place where the scan reads nothing (a point the scan lost)."""
+    lo, hi = scan.xs[k - 1] + near, scan.xs[k] - near
+    return any(lo < x < hi and re.fullmatch(_SEP, ch) for ch, x in zip(clean.chars, clean.xs))
+
+
+def vouched(digits: list[str], pieces: list[str]) -> set[int]:
+    """Indices of ``digits`` that pieces of two digits or more match, each piece found
+    after the one before (as ``holds_pieces`` finds them)."""
+    text, at, out = "".join(digits), 0, set()
+    for piece in (p for p in pieces if p):
+        found = text.find(piece, at)
+        if found < 0:
+            return set()
+        if len(piece) >= 2:
+            out.update(range(found, found + len(piece)))
+        at = found + len(piece)
+    return out
 
 
 def _separator_at(scan: Reading, clean: Reading, k: int, near: float) -> bool:

@@ -12,9 +12,18 @@ seal's own: a seal's ink, grey or red turned grey, is lighter than the black of 
 text (on that form: the ring's darkest 2 % at 97, the date's at 6; on another scan 122 and
 69, see ``print_level``). Rows of such ink that no word
 covers, of a text line's height, are read by the line recogniser from the cleaned page
-and the scan; a date one view reads surely (each character ``SURE``), or fairly surely
-with the other view reading it alike (``agreed_date``), becomes a line of its own, unless
-a line of the page holds it already.
+and the scan, and from the scan once more a little taller (``TALLER``); a date one view
+reads surely (each character ``SURE``), or fairly surely with another view reading it
+alike (``agreed_date``), becomes a line of its own, unless a line of the page holds it
+already.
+
+The taller crop of the scan is there for grey seals: cleaning fades the date's thin
+horizontal strokes with the seal's ink, so the cleaned view reads 二〇二六年九月十二日 as
+六年九月：日 and confirms nothing of its 二 and 十, which the scan read at 0.62 and 0.71 (seed
+101, case_014, a letter signed under a grey ring). A crop of the scan whose rows reach
+past the ring's stroke reads the same date at 0.84 and 0.88; the two crops share the ring,
+so a digit the ring turned into another in both stays as unconfirmed by the cleaned view
+as before, and two dates read differently still give nothing.
 """
 
 from __future__ import annotations
@@ -38,8 +47,9 @@ MARGIN = 25  # ... and how much darker print is (seed 71: rings at 97 and 122 at
 # darkest 2 %, the dates under them at 6 and 69)
 AROUND = 1.0  # text heights round a seal's box searched (a date starts left of the ring)
 GROW = 1.5  # text heights a band's crop reaches beyond its ink on each side
+TALLER = 1 / 6  # of a box's height: how far the scan's second crop reaches above and below it
 SURE = 0.90  # one view this sure of each character of its date is enough
-AGREE = 0.60  # ... or this sure, counting the other view's reading alike (see agreed_date)
+AGREE = 0.60  # ... or this sure, counting another view's reading alike (see agreed_date)
 MAX_BOXES = 4  # per page
 NEAR = 0.35  # text heights: characters of two views of a box this close are at one place
 _DAY_MARKS = "日曰号月"
@@ -62,21 +72,31 @@ def read_seal_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     boxes = boxes[:MAX_BOXES]
     if not boxes:
         return lines, 0
-    crops = [view[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes for view in (clean, scanned)]
+    crops = [crop for box in boxes for crop in _views(clean, scanned, box)]
     readings = engine.read(crops)
     known = {d for line in lines for d, _, _ in find_dates(line.text)}
     found = []
     for k, box in enumerate(boxes):
-        views = readings[2 * k:2 * k + 2]
+        views = readings[3 * k:3 * k + 3]
         taken = agreed_date(views, NEAR * tall)
-        log.debug("seal date look at %s: clean %s; scanned %s; taken: %s", box, described(views[0]),
-                  described(views[1]), None if taken is None else "".join(taken[0].chars[taken[1]:taken[2]]))
+        log.debug("seal date look at %s: clean %s; scanned %s; taller %s; taken: %s", box, described(views[0]),
+                  described(views[1]), described(views[2]),
+                  None if taken is None else "".join(taken[0].chars[taken[1]:taken[2]]))
         if taken is None:
             continue
         reading, j1, j2 = taken
         if find_dates("".join(reading.chars[j1:j2]))[0][0] not in known:
             found.append(line_of(reading, j1, j2, box))
     return with_lines(lines, found), len(crops)
+
+
+def _views(clean: np.ndarray, scanned: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
+    """The box of the cleaned page, of the scan, and of the scan ``TALLER`` (same columns:
+    the characters' places of the three readings compare)."""
+    x0, y0, x1, y1 = box
+    more = int(round(TALLER * (y1 - y0)))
+    return [clean[y0:y1, x0:x1], scanned[y0:y1, x0:x1],
+            scanned[max(0, y0 - more):min(scanned.shape[0], y1 + more), x0:x1]]
 
 
 def dark_runs(clean: np.ndarray, words: list[Word], seal: Seal, tall: float) -> list[tuple[int, int, int, int]]:
@@ -118,9 +138,9 @@ def print_level(clean: np.ndarray, seal: Seal) -> float:
 def agreed_date(views, near: float = 0.0) -> tuple[object, int, int] | None:
     """(reading, j1, j2) of the date to take from the views of one box (crops of the same
     box, so their characters' places compare): one read surely; or one whose characters
-    are each fairly sure, counting a character the other view reads alike at its place
+    are each fairly sure, counting a character another view reads alike at its place
     (within ``near`` pixels, or a time step) as sure as that view is, with at most one
-    character the other view does not confirm (seed 71: the cleaned page read
+    character no other view confirms (seed 71: the cleaned page read
     二〇二六年九月二十三日 with 十 at 0.57, the scan 〇二六年九月二十三日 with 十 at 0.99 and its
     first 二 cut at the crop's edge). None when the views read two dates."""
     from extractors.normalize import find_dates

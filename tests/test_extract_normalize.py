@@ -301,7 +301,8 @@ def test_a_mended_street_says_so_and_is_less_sure():
 
 
 @pytest.mark.parametrize("read", ["天职国际会计师事务所【特殊普通合伙)中国注册会计师:林涛",
-                                  "天职国际会计师事务所《特殊普通合伙)", "天职国际会计师事务所〈特殊普通合伙》"])
+                                  "天职国际会计师事务所《特殊普通合伙)", "天职国际会计师事务所〈特殊普通合伙》",
+                                  "天职国际会计师事务所(特殊普通合伙/)"])  # a speck before the bracket
 def test_an_audit_firms_partnership_bracket_misread_is_kept(read):
     """（特殊普通合伙） is part of the firm's registered name; scans give its bracket as 【 or 《."""
     from extractors.values import org

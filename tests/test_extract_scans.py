@@ -75,12 +75,16 @@ def test_uscc_below_its_label_when_the_next_cell_is_specks():
     ("二CO二六年四月十一日", "2026-04-11"),
     ("2018年1]月20晶", "2018-11-20"),  # ] for 1, 晶 for 日
     ("2019年3月]日", "2019-03-01"),
+    ("二 O=六年三月十八日", "2026-03-18"),  # seed 101 case_005: the first 二 a word of its own
+    ("二\tO=六年三月十八日", "2026-03-18"),  # ... in a cell of its own
+    ("二〇 二六年四月一日", "2026-04-01"),
 ])
 def test_date_ocr_lookalikes(text, iso):
     assert parse_date(text).isoformat() == iso
 
 
-@pytest.mark.parametrize("text", ["二CO过从年四月十一日", "ABC0年一月二日", "编号C0G2年三月", "一口习下年二、月二二上昌", "2026年8月311"])
+@pytest.mark.parametrize("text", ["二CO过从年四月十一日", "ABC0年一月二日", "编号C0G2年三月", "一口习下年二、月二二上昌", "2026年8月311",
+                                  "三 二五年三月十八日", "二〇 二 六年三月十八日"])  # three numerals; two blanks
 def test_date_lookalikes_not_guessed(text):
     assert find_dates(text) == []
 
@@ -436,23 +440,31 @@ def test_the_pipeline_reconciles_the_code_but_leaves_names_to_the_rules():
 
 
 def test_an_invalid_code_printed_on_the_form_is_what_the_scans_show():
-    """The code as printed fails its check (a USCC_INVALID). A scan reads it with O for 0,
-    and the repair, free to change one more character, arrives at another code that passes
-    by chance (J made 1): that guess is not trusted, and the typed code, invalid as it is,
-    is what the scan is reconciled to."""
+    """The code as printed fails its check (a USCC_INVALID). A scan reads it with O for 0.
+    A repair free to change a character besides taking O for D arrives at another code that
+    passes by chance (J made 1, O made D: 91310117MAE117PJDR); two guesses are not made,
+    and the scan gives the code as printed, failing its check. Where a scan's value is such
+    a guess all the same (from an earlier reading), the typed code, invalid as it is, is
+    what the scan is reconciled to."""
     from extractors.values import uscc
 
     printed = "91310117MAE1J7PJ0R"  # check character wrong
-    guessed = uscc("统一社会信用代码: 91310117MAE1J7PJOR")
-    assert guessed.value == "91310117MAE117PJDR" and guessed.quality < 0.7
+    read = uscc("统一社会信用代码: 91310117MAE1J7PJOR")
+    assert read.value == printed and read.quality * read.ocr_factor < 0.6  # failing its check: unsure
+    # seed 101 case_017: ...MAFBW6LAOX is not made ...M4FBW6LADX (A for 4 and O for D)
+    assert uscc("统一社会信用代码: 91310117MAFBW6LAOX").value == "91310117MAFBW6LA0X"
+    # one confusion besides the likeliest forced characters is still repaired
+    one = uscc("统一社会信用代码: 91310117MA8R2DW4OX")  # B read as 8, and O for 0
+    assert one.value == "91310117MABR2DW40X" and one.quality == 0.6
     forced = uscc("统一社会信用代码: 9131O117MA4XQL2C4T")  # O among the leading digits: forced
     assert forced.value == "91310117MA4XQL2C4T" and forced.quality == 0.9
+    guessed = "91310117MAE117PJDR"
     docs = [Document(file=f"{i}.pdf", pages=[1], doc_type=dt, confidence=1.0,
                      fields={"uscc": Field(value=v, source=src, confidence=c, weakest_conf=w)})
             for i, (dt, v, src, c, w) in enumerate([
                 ("application_form", printed, "text_layer", 0.7, None),  # lowered: check fails
-                ("business_license", guessed.value, "ocr", 0.49, 0.81),
-                ("credit_report", guessed.value, "ocr", 0.34, 0.57)])]
+                ("business_license", guessed, "ocr", 0.49, 0.81),
+                ("credit_report", guessed, "ocr", 0.34, 0.57)])]
     out = reconcile_names(docs)
     assert [d.fields["uscc"].value for d in out] == [printed] * 3
 

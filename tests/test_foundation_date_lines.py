@@ -305,3 +305,37 @@ def test_a_view_whose_day_a_misread_character_cut_short_gives_no_date():
     assert chosen is not None and find_dates("".join(chosen[0].chars[chosen[2]:chosen[3]]))[0][0] == dt.date(2026, 9, 23)
     # a date with its 日 is whole, whatever follows it
     assert date_lines._agreed(words, [_view("二〇二六年九月二十三日起十日内", 0.95, "scanned:band")]) is not None
+
+
+def test_a_year_parted_from_its_first_numeral_is_read_with_it():
+    """Seed 101 case_005: 二 O=六年三月十八日, the first 二 a word a blank away from the rest of
+    the year (its 〇二 read as one word, O=): the stretch of the date takes it in."""
+    words = _words([("二", 0.24), ("O=", 0.83), ("六", 0.87), ("年", 0.96), ("三", 0.96), ("月", 0.96),
+                    ("十", 0.93), ("八", 1.0), ("日", 1.0)])
+    assert date_lines.year_joined(words, [(0, 1), (1, 9)]) == [(0, 9)]
+    # a whole year of four is not joined to what comes before it, nor are letters
+    whole = _words([("二", 0.9), ("二〇二六年三月十八日", 0.9)])
+    assert date_lines.year_joined(whole, [(0, 1), (1, 2)]) == [(0, 1), (1, 2)]
+    letters = _words([("abc", 0.9), ("O=六年三月十八日", 0.9)])
+    assert date_lines.year_joined(letters, [(0, 1), (1, 2)]) == [(0, 1), (1, 2)]
+
+
+def test_a_view_that_takes_in_another_lines_date_is_not_this_stretchs():
+    """Seed 97 case_019: a licence's issue date 2022年1月26日 and, under it, the URL line,
+    which Tesseract read as junk under the seal (et Le). The junk's band reached 20 px up
+    into the date and read its lower half as 2022年1月20日: a second date, which the
+    licence's issue date became. A view whose crop takes in another line's date is that
+    date's, and gives this stretch nothing."""
+    from pipeline.models import Line
+
+    date_words = _words([("2022", 0.99), ("年", 0.95), ("1", 0.84), ("月", 0.99), ("26", 0.83), ("日", 0.99)],
+                        x0=2532, y0=2115, h=60)
+    junk = _words([("et", 0.0), ("Le", 0.0)], x0=2560, y0=2172, h=43)
+    lines = [Line(text="".join(w.text for w in ws), bbox=(ws[0].bbox[0], ws[0].bbox[1], ws[-1].bbox[2], ws[0].bbox[3]),
+                  conf=0.8, words=ws) for ws in (date_words, junk)]
+    dated = date_lines.dated_boxes(lines)
+    assert [(line is lines[0], box[:2]) for line, box in dated] == [(True, (2532, 2115))]
+    band = (2524, 2156, 3062, 2217)
+    assert date_lines._covers(band, dated[0][1], 45)
+    assert not date_lines._covers((2524, 2180, 3062, 2241), dated[0][1], 45)  # 4 px of it: not its view
+    assert not date_lines._covers((3400, 2156, 3900, 2217), dated[0][1], 45)  # beside it

@@ -142,3 +142,47 @@ def test_columns_of_figures_and_their_cells():
     seal = Seal(page=1, bbox=(500, 250, 1000, 700))
     cells = figure_lines.lost_cells(lines, [seal], 40.0, (2000, 2000))
     assert [(li, covered) for li, covered, _ in cells] == [(2, ([], [1]))]  # the junk word stretched over it
+
+
+def test_a_figure_read_in_pieces_under_a_seal_is_a_lost_cell():
+    """Seed 101, case_016: a grey seal over 46,886,801.20; the cleaned page faded 886, and
+    Tesseract read the cell as 46, .NS and 801.20 (0.39). An unsure figure among other
+    words holds the cell no more than a stub does; a figure read surely, or alone, does."""
+    from pipeline.models import Line, Word
+
+    def line(*words):
+        return Line(text=" ".join(t for t, _, _ in words), bbox=(0, 0, 1, 1), conf=0.9,
+                    words=[Word(text=t, bbox=box, conf=c) for t, box, c in words])
+
+    column = [line(("营业收入", (100, 100, 300, 140), 0.9), ("137,283,470.94", (600, 100, 900, 140), 0.95)),
+              line(("营业成本", (100, 200, 300, 240), 0.9), ("66,316,072.70", (620, 200, 900, 240), 0.98))]
+    seal = Seal(page=1, bbox=(700, 250, 1200, 700))
+
+    def cells(*words):
+        return [(li, covered) for li, covered, _ in
+                figure_lines.lost_cells([*column, line(("研发费用", (100, 300, 300, 340), 0.9), *words)],
+                                        [seal], 40.0, (2000, 2000))]
+
+    pieces = [("46", (610, 300, 650, 340), 1.0), (".NS", (660, 300, 740, 340), 0.0)]
+    assert cells(*pieces, ("801.20", (760, 300, 900, 340), 0.39)) == [(2, ([1, 2, 3], []))]
+    assert cells(*pieces, ("801.20", (760, 300, 900, 340), 0.97)) == []  # read surely
+    assert cells(("46,886,801.20", (610, 300, 900, 340), 0.39)) == []  # whole, if unsure: its own look
+
+
+def test_the_pieces_tesseract_read_must_lie_in_the_scans_figure_and_vouch_for_it():
+    assert figure_lines.holds_pieces("4688680120", ["46", "", "80120"])
+    assert not figure_lines.holds_pieces("4688680120", ["80120", "46"])  # out of order
+    assert not figure_lines.holds_pieces("3051295234", ["30562"])
+    assert figure_lines.vouched(list("4688680120"), ["46", "80120"]) == {0, 1, 5, 6, 7, 8, 9}
+    assert figure_lines.vouched(list("4688680120"), ["4", "0"]) == set()  # one digit vouches for nothing
+    # the scan lost the point and read the last 0 at 0.57 under the ring's stroke: the
+    # cleaned view's point between 1 and 2 puts it back, and Tesseract's 801.20 vouches for the 0
+    xs = (34, 54, 74, 93, 123, 142, 162, 182, 201, 221, 260, 290)
+    scan = Reading(tuple("46,886,80120"), (1.0,) * 11 + (0.57,), tuple(float(x) for x in xs))
+    clean = Reading(tuple("46.8$.801.2()"), (1.0,) * 13,
+                    (34.0, 54.0, 64.0, 93.0, 113.0, 162.0, 182.0, 201.0, 221.0, 241.0, 260.0, 280.0, 300.0))
+    assert figure_lines.scan_figure(scan, clean, 13.6, ["46", "80120"]) == ("46,886,801.20", 0.8)
+    assert figure_lines.scan_figure(scan, clean, 13.6) is None  # nobody vouches for the 0
+    assert figure_lines.scan_figure(scan, clean, 13.6, ["46", "80720"]) is None
+    # no point in the cleaned view between them: not a figure
+    assert figure_lines.scan_figure(scan, Reading(tuple("46"), (1.0, 1.0), (34.0, 54.0)), 13.6, ["46", "80120"]) is None

@@ -97,3 +97,28 @@ def test_a_date_tesseract_returned_nothing_of_is_read_under_the_seal(engine):
     if any("2026年4月21日" in line.text.replace(" ", "") for line in read):
         assert seal_dates.read_seal_dates(page, page, read, [seal])[0] == read
     assert seal_dates.read_seal_dates(page, page, lines, []) == (lines, 0)
+
+
+def test_the_scan_read_taller_confirms_what_cleaning_faded():
+    """Seed 101, case_014: a letter dated 二〇二六年九月十二日 under a grey ring. Cleaning took
+    the thin strokes of 二 and 十 (六年九月：日); the scan read the date with 二 at 0.62 and
+    十 at 0.71; the scan a little taller read it alike (0.80, 0.66). Each confirms the
+    other: the date is taken. The same scan reading alone is not."""
+    text = "二〇二六年九月十二日"
+    xs = tuple(10.0 + 30 * i for i in range(len(text)))
+    clean = Reading(tuple("六年九月：日"), (0.99, 1.0, 0.98, 0.97, 0.57, 0.46), (xs[3], xs[4], xs[5], xs[6], xs[7], xs[9]))
+    scan = Reading(tuple(text), (1.0, 0.99, 0.62, 1.0, 1.0, 1.0, 1.0, 0.71, 1.0, 0.97), xs)
+    taller = Reading(tuple(text), (1.0, 0.88, 0.80, 1.0, 1.0, 1.0, 1.0, 0.66, 1.0, 0.97), xs)
+    assert _chosen(seal_dates.agreed_date([clean, scan, taller], near=10)) == text
+    assert seal_dates.agreed_date([clean, scan], near=10) is None
+    # a taller crop reading another day is no confirmation
+    other = Reading(tuple("二〇二六年九月十三日"), taller.probs, xs)
+    assert seal_dates.agreed_date([clean, scan, other], near=10) is None
+
+
+def test_the_views_of_a_box_share_its_columns():
+    clean = np.zeros((100, 200), np.uint8)
+    scanned = np.full((100, 200), 255, np.uint8)
+    views = seal_dates._views(clean, scanned, (20, 40, 120, 64))
+    assert [v.shape for v in views] == [(24, 100), (24, 100), (32, 100)]
+    assert views[0].max() == 0 and views[2].min() == 255
