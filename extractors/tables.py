@@ -108,6 +108,30 @@ def _misread_total(row: Row, name: tuple[str, int, int] | None, totals: list[str
 
 
 CLASH_CONF = 0.8  # an amount whose unit the table states two ways is read no surer than this
+MENDED_CONF = 0.8  # ... and items one of which had its point put back by the total (point_lost)
+_CENTS = re.compile(r"[.,]\d{2}$")
+
+
+def point_lost(items: list[dict], texts: list[str], total: float) -> tuple[int, float] | None:
+    """(index, amount) of the one item whose decimal point OCR lost, when putting it back
+    makes the items add up to the stated total to the cent: 87.34 read 8734 in a 万元 table
+    whose other amounts all show their two decimals (seed 103 case_003: the items came to
+    9059.76万元 against a stated 413.10, and the table was reported as not adding up).
+
+    Only a figure with no separator at all, among items that all print two decimals, is
+    tried, as a hundredth of what was read; a table that adds up, or that more than one
+    such change would make add up, is left as read. A stated total that differs from the
+    items by chance by 99 % of one of them, to the cent, is the one case this gets wrong."""
+    if abs(sum(i["amount"] for i in items) - total) < 0.005:
+        return None
+    plain = [k for k, t in enumerate(texts) if t.strip().isdigit() and len(t.strip()) >= 3]
+    others = [t for k, t in enumerate(texts) if k not in plain]
+    if not plain or len(others) < 2 or not all(_CENTS.search(t.strip()) for t in others):
+        return None
+    rest = sum(i["amount"] for i in items)
+    fits = [(k, round(items[k]["amount"] / 100, 2)) for k in plain
+            if abs(rest - items[k]["amount"] + items[k]["amount"] / 100 - total) < 0.005]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _unit_note(unit: int | None, clash: bool) -> str | None:
@@ -122,6 +146,7 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     totals = [fold(w).replace(" ", "") for w in v.total_words]
     items: list[dict] = []
     item_spans: list[Span] = []
+    item_texts: list[str] = []  # each item's amount as read
     total: tuple[float, Span, str] | None = None
     unit: int | None = None
     declared: int | None = None  # the unit a 单位：万元 line above the table states
@@ -168,16 +193,25 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
             span = Span(row, na, b)
             items.append({"name": nm, "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
             item_spans.append(span)
+            item_texts.append(row.chars[a:b])
     cap = CLASH_CONF if clash else 1.0
+    mended = None
+    if total is not None and items and item_spans[0].row.page.source == "ocr":
+        mended = point_lost(items, item_texts, total[0])
+        if mended is not None:
+            items[mended[0]] = {**items[mended[0]], "amount": mended[1]}
     items_field = None
     if items:
         conf = sum(s.conf for s in item_spans) / len(item_spans)
         first = item_spans[0]
         items_field = Field(value=items, page=first.row.page.number, bbox=first.bbox,
-                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1, cap), 3),
+                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1, cap,
+                                                 MENDED_CONF if mended else 1.0), 3),
                             source=first.row.page.source,
                             raw="; ".join(f"{i['name']} {i['amount']}" for i in items),
-                            note=_unit_note(unit, clash))
+                            note="；".join(n for n in (_unit_note(unit, clash), mended and
+                                                      f"第{mended[0] + 1}项金额识别时小数点疑似丢失（{item_texts[mended[0]]}），"
+                                                      "按合计校正，请人工核对") if n) or None)
     total_field = None
     if total is not None:
         value, span, raw = total

@@ -95,8 +95,9 @@ def uscc(text: str, *, labelled: bool = True, typed: bool = False) -> Parsed | N
             return Parsed(r.value, 1.0, r.note, r.raw)
         # a repair that changed a character the format allows where it stood (J read as J,
         # made 1) chose among a hundred candidates, one in 31 of which passes the check by
-        # chance: the code as printed may itself be wrong (a USCC_INVALID), so the rules do
-        # not decide on it; the submission's typed code settles it (extractors.consensus)
+        # chance: find_uscc no longer makes one (it suggests it); should another path, the
+        # rules decide on it only from a sure word, and the typed code settles it
+        # (extractors.consensus)
         return Parsed(r.value, 0.6 if speculative_repair(r.raw, r.value) else 0.9, r.note, r.raw)
     if typed:  # as printed: sure of the characters, and they fail their check
         return Parsed(r.value, 1.0, r.note or "校验位不符", r.raw)

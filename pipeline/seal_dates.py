@@ -21,7 +21,7 @@ The taller crop of the scan is there for grey seals: cleaning fades the date's t
 horizontal strokes with the seal's ink, so the cleaned view reads 二〇二六年九月十二日 as
 六年九月：日 and confirms nothing of its 二 and 十, which the scan read at 0.62 and 0.71 (seed
 101, case_014, a letter signed under a grey ring). A crop of the scan whose rows reach
-past the ring's stroke reads the same date at 0.84 and 0.88; the two crops share the ring,
+past the ring's stroke reads the same date, those two at 0.80 and 0.66; the two crops share the ring,
 so a digit the ring turned into another in both stays as unconfirmed by the cleaned view
 as before, and two dates read differently still give nothing.
 """

@@ -269,6 +269,30 @@ def test_investment_row_amount_whose_separator_was_read_as_a_blank():
     assert apart["line_items"].value[0]["amount"] == 900.0
 
 
+def test_an_item_whose_point_ocr_lost_is_mended_by_the_stated_total():
+    """Seed 103, case_003 (a photo): 87.34 read ``8734`` in a 万元 table whose other amounts
+    all print two decimals; the items came to 9059.76万元 against a stated 413.10. Put back,
+    the point makes the items add up to the cent: that one item is mended, with a note, and
+    the items are trusted less. A table whose total differs otherwise (a planted mismatch),
+    or typed text, is left as read."""
+    head = ["项目投资明细表", "单位：万元", "序号\t投资内容\t金额（万元）\t印证材料"]
+    rows = ["1\tRDMA网络交换设备\t77.90\t发票", "2\t高速存储设备\t93.35\t工资表", "3\t云端算力租赁\t66.90\t合同",
+            "4\t数据采集与标注服务\t59.28\t合同及发票", "5\t研发人员薪酬\t28.33", "6\t测试及验证费用\t8734\t工资表"]
+    f = run("investment_breakdown", [head + rows + ["合计\t413.10"]], style="ocr")
+    assert [i["amount"] for i in f["line_items"].value][-1] == 873_400.0
+    assert "第6项" in f["line_items"].note and f["line_items"].confidence <= 0.8
+    assert f["stated_total"].value == 4_131_000.0
+    planted = run("investment_breakdown", [head + rows + ["合计\t450.00"]], style="ocr")
+    assert planted["line_items"].value[-1]["amount"] == 87_340_000.0
+    typed = run("investment_breakdown", [head + rows + ["合计\t413.10"]], style="text")
+    assert typed["line_items"].value[-1]["amount"] == 87_340_000.0
+    from extractors.tables import point_lost
+
+    items = [{"amount": a} for a in (1_000_000.0, 100_000_000.0, 100_000_000.0)]
+    assert point_lost(items, ["100.00", "10000", "10000"], 2_010_000.0) is None  # either would do
+    assert point_lost(items[:2], ["100.00", "10000"], 2_000_000.0) is None  # one other amount is no pattern
+
+
 # ------------------------------------------------------------------ names
 
 
@@ -453,9 +477,12 @@ def test_an_invalid_code_printed_on_the_form_is_what_the_scans_show():
     assert read.value == printed and read.quality * read.ocr_factor < 0.6  # failing its check: unsure
     # seed 101 case_017: ...MAFBW6LAOX is not made ...M4FBW6LADX (A for 4 and O for D)
     assert uscc("统一社会信用代码: 91310117MAFBW6LAOX").value == "91310117MAFBW6LA0X"
-    # one confusion besides the likeliest forced characters is still repaired
-    one = uscc("统一社会信用代码: 91310117MA8R2DW4OX")  # B read as 8, and O for 0
-    assert one.value == "91310117MABR2DW40X" and one.quality == 0.6
+    # nor is one confusion of a character the format allows, on its own: the code is given
+    # as read (O as 0), the change suggested (seed 103: ...MA1EPE057Q, printed wrong, had
+    # been made ...M41EPE057Q); the forced replacements alone still repair
+    one = uscc("统一社会信用代码: 91310117MA8R2DW4OX")  # B read as 8, or printed so
+    assert one.value == "91310117MA8R2DW40X" and one.quality * one.ocr_factor < 0.6
+    assert "“8”→“B”" in one.note
     forced = uscc("统一社会信用代码: 9131O117MA4XQL2C4T")  # O among the leading digits: forced
     assert forced.value == "91310117MA4XQL2C4T" and forced.quality == 0.9
     guessed = "91310117MAE117PJDR"
