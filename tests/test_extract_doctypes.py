@@ -336,6 +336,19 @@ def test_application_case_user_org_from_feedback_section():
     assert f["applicant_name"].value == NAME
 
 
+def test_a_speck_guessed_in_the_margin_before_a_heading_is_not_part_of_it():
+    """Seed 103 case_013, a photographed application case: 人 (0.06) in the margin before
+    二、实施过程 and ， (0.11) before 四、用户反馈 had hidden both headings. A character read
+    fairly surely there (a word, not a speck) still makes the row no heading."""
+    lines = ["应用案例", "一、应用场景描述", "上海某某精密制造股份有限公司在日常业务中面临数据量大的问题。",
+             "丫\t二、实施过程", NAME + "于2026年组建联合项目组。", "三、应用效果", "效率提升49%。",
+             "丫\t四、用户反馈", "上海某某精密制造股份有限公司反馈：系统运行稳定。"]
+    guessed = run("application_case", [lines], style="ocr", low={"丫": 0.06})
+    assert guessed["sections_present"].value == ["应用场景描述", "实施过程", "应用效果", "用户反馈"]
+    read = run("application_case", [lines], style="ocr", low={"丫": 0.6})
+    assert read["sections_present"].value == ["应用场景描述", "应用效果"]
+
+
 def test_project_report_heading_whose_numbering_ocr_garbled():
     """(/八)服务成效 as Tesseract read it on a demo scan: the numbering is noise, the heading
     is there; a sentence that merely contains the words is not a heading."""
