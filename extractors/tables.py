@@ -122,15 +122,15 @@ def point_lost(items: list[dict], texts: list[str], total: float) -> tuple[int, 
     tried, as a hundredth of what was read; a table that adds up, or that more than one
     such change would make add up, is left as read. A stated total that differs from the
     items by chance by 99 % of one of them, to the cent, is the one case this gets wrong."""
-    if abs(sum(i["amount"] for i in items) - total) < 0.005:
+    added = sum(i["amount"] for i in items)
+    if abs(added - total) < 0.005:
         return None
     plain = [k for k, t in enumerate(texts) if t.strip().isdigit() and len(t.strip()) >= 3]
     others = [t for k, t in enumerate(texts) if k not in plain]
     if not plain or len(others) < 2 or not all(_CENTS.search(t.strip()) for t in others):
         return None
-    rest = sum(i["amount"] for i in items)
     fits = [(k, round(items[k]["amount"] / 100, 2)) for k in plain
-            if abs(rest - items[k]["amount"] + items[k]["amount"] / 100 - total) < 0.005]
+            if abs(added - items[k]["amount"] * 0.99 - total) < 0.005]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -195,23 +195,23 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
             item_spans.append(span)
             item_texts.append(row.chars[a:b])
     cap = CLASH_CONF if clash else 1.0
-    mended = None
+    items_cap, notes = cap, [_unit_note(unit, clash)]
     if total is not None and items and item_spans[0].row.page.source == "ocr":
         mended = point_lost(items, item_texts, total[0])
         if mended is not None:
-            items[mended[0]] = {**items[mended[0]], "amount": mended[1]}
+            k, amount = mended
+            items[k] = {**items[k], "amount": amount}
+            notes.append(f"第{k + 1}项金额识别时小数点疑似丢失（{item_texts[k]}），按合计校正，请人工核对")
+            items_cap = min(cap, MENDED_CONF)  # the total is as read: it mended the item
     items_field = None
     if items:
         conf = sum(s.conf for s in item_spans) / len(item_spans)
         first = item_spans[0]
         items_field = Field(value=items, page=first.row.page.number, bbox=first.bbox,
-                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1, cap,
-                                                 MENDED_CONF if mended else 1.0), 3),
+                            confidence=round(min(conf, min(s.conf for s in item_spans) + 0.1, items_cap), 3),
                             source=first.row.page.source,
                             raw="; ".join(f"{i['name']} {i['amount']}" for i in items),
-                            note="；".join(n for n in (_unit_note(unit, clash), mended and
-                                                      f"第{mended[0] + 1}项金额识别时小数点疑似丢失（{item_texts[mended[0]]}），"
-                                                      "按合计校正，请人工核对") if n) or None)
+                            note="；".join(n for n in notes if n) or None)
     total_field = None
     if total is not None:
         value, span, raw = total

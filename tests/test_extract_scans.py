@@ -284,6 +284,7 @@ def test_an_item_whose_point_ocr_lost_is_mended_by_the_stated_total():
     assert f["stated_total"].value == 4_131_000.0
     planted = run("investment_breakdown", [head + rows + ["合计\t450.00"]], style="ocr")
     assert planted["line_items"].value[-1]["amount"] == 87_340_000.0
+    assert f["stated_total"].confidence == planted["stated_total"].confidence  # the total is as read
     typed = run("investment_breakdown", [head + rows + ["合计\t413.10"]], style="text")
     assert typed["line_items"].value[-1]["amount"] == 87_340_000.0
     from extractors.tables import point_lost
