@@ -13,7 +13,7 @@ from typing import Any
 
 from extractors.normalize import find_dates, fold, parse_date, parse_money, parse_param_count, unit_factor
 from extractors.normalize.text import has_cjk
-from extractors.uscc import find_uscc, speculative_repair
+from extractors.uscc import find_uscc
 from extractors.vocab import vocab
 
 
@@ -93,12 +93,9 @@ def uscc(text: str, *, labelled: bool = True, typed: bool = False) -> Parsed | N
             return Parsed(r.value, 0.6, r.note, r.raw)
         if r.raw.upper() == r.value:
             return Parsed(r.value, 1.0, r.note, r.raw)
-        # a repair that changed a character the format allows where it stood (J read as J,
-        # made 1) chose among a hundred candidates, one in 31 of which passes the check by
-        # chance: find_uscc no longer makes one (it suggests it); should another path, the
-        # rules decide on it only from a sure word, and the typed code settles it
-        # (extractors.consensus)
-        return Parsed(r.value, 0.6 if speculative_repair(r.raw, r.value) else 0.9, r.note, r.raw)
+        # repaired through the replacements the format forces (O as 0): find_uscc changes no
+        # character the format allows, it only suggests the change
+        return Parsed(r.value, 0.9, r.note, r.raw)
     if typed:  # as printed: sure of the characters, and they fail their check
         return Parsed(r.value, 1.0, r.note or "校验位不符", r.raw)
     # a code failing its check is far more often misread than miswritten when it was OCR'd:

@@ -98,8 +98,8 @@ def recheck_dates(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
 
     def choose(words, views):
         # a view whose crop takes in another line's date reads that date, not this stretch's
-        views = [v for v in views if not any(_covers(v[1], box, text_height) for line, box in dated
-                                             if not any(w is words[0] for w in line.words))]
+        elsewhere = [box for line, box in dated if not any(w is words[0] for w in line.words)]
+        views = [v for v in views if not any(_covers(v[1], box, text_height) for box in elsewhere)]
         return _agreed(words, views, grey=under_a_seal(views[0][1], grey_seals)) if views else None
 
     lines, crops = read_and_replace(engine, lines, jobs, MAX_CROPS, "date", choose)
@@ -113,13 +113,8 @@ def dated_boxes(lines: list[Line]) -> list[tuple[Line, tuple[float, float, float
 
     out = []
     for line in lines:
-        text = "".join(w.text for w in line.words)
-        for _, start, end in find_dates(text):
-            at, boxes = 0, []
-            for w in line.words:
-                if at < end and at + len(w.text) > start:
-                    boxes.append(w.bbox)
-                at += len(w.text)
+        for _, start, end in find_dates("".join(w.text for w in line.words)):
+            boxes = [w.bbox for w in _words_holding(line.words, start, end)]
             if boxes:
                 out.append((line, (min(b[0] for b in boxes), min(b[1] for b in boxes),
                                    max(b[2] for b in boxes), max(b[3] for b in boxes))))
@@ -301,14 +296,19 @@ def _views(clean: np.ndarray, scanned: np.ndarray, box: tuple[int, int, int, int
             for shape, b in boxes for name, image in (("clean", clean), ("scanned", scanned))]
 
 
-def _date_conf(words: list[Word], start: int, end: int) -> float:
-    """How sure Tesseract was of the words that hold characters start..end of their text."""
-    confs, at = [], 0
+def _words_holding(words: list[Word], start: int, end: int) -> list[Word]:
+    """The words that hold characters start..end of their joined text."""
+    out, at = [], 0
     for w in words:
         if at < end and at + len(w.text) > start:
-            confs.append(w.conf)
+            out.append(w)
         at += len(w.text)
-    return min(confs, default=0.0)
+    return out
+
+
+def _date_conf(words: list[Word], start: int, end: int) -> float:
+    """How sure Tesseract was of the words that hold characters start..end of their text."""
+    return min((w.conf for w in _words_holding(words, start, end)), default=0.0)
 
 
 def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, int], str]], *,

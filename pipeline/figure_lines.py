@@ -199,17 +199,24 @@ def lost_cells(lines: list[Line], seals: list[Seal], height: float, shape: tuple
     return out
 
 
+def _placed(digits: str, pieces: list[str]) -> list[range] | None:
+    """Where each (non-empty) piece lies in ``digits``, each found after the one before;
+    None when one does not."""
+    at, out = 0, []
+    for piece in (p for p in pieces if p):
+        found = digits.find(piece, at)
+        if found < 0:
+            return None
+        out.append(range(found, found + len(piece)))
+        at = found + len(piece)
+    return out
+
+
 def holds_pieces(digits: str, pieces: list[str]) -> bool:
     """Whether the digits of each word Tesseract left in a cell appear in the scan's
     figure, in their order and apart (46 and 80120 in 4688680120): what it did read, it
     read right."""
-    at = 0
-    for piece in (p for p in pieces if p):
-        found = digits.find(piece, at)
-        if found < 0:
-            return False
-        at = found + len(piece)
-    return True
+    return _placed(digits, pieces) is not None
 
 
 def _overlap(box: tuple[float, float, float, float], a: float, b: float) -> float:
@@ -278,9 +285,10 @@ def scan_figure(scan: Reading, clean: Reading, near: float,
         chars[k:end], probs[k:end], xs[k:end] = ["."], [SCAN_SURE], [x]
         cap = SCAN_SURE  # a character read as a digit taken for the point: trusted, not certain
     m = _WHOLE.fullmatch("".join(chars))
-    backed = vouched([ch for ch in chars if ch.isdigit()], pieces or [])
+    digits = [(ch, p, x) for ch, p, x in zip(chars, probs, xs) if ch.isdigit()]
+    backed = vouched([ch for ch, _, _ in digits], pieces or [])
     digits = [(ch, max(p, SCAN_SURE) if k in backed and p >= VOUCHED else p, x)
-              for k, (ch, p, x) in enumerate((c, p, x) for c, p, x in zip(chars, probs, xs) if c.isdigit())]
+              for k, (ch, p, x) in enumerate(digits)]
     if len(digits) < FIGURE_DIGITS or min(p for _, p, _ in digits) < SCAN_SURE:
         return None
     for ch, p, x in digits:
@@ -302,17 +310,9 @@ def _separator_between(scan: Reading, clean: Reading, k: int, near: float) -> bo
 
 
 def vouched(digits: list[str], pieces: list[str]) -> set[int]:
-    """Indices of ``digits`` that pieces of two digits or more match, each piece found
-    after the one before (as ``holds_pieces`` finds them)."""
-    text, at, out = "".join(digits), 0, set()
-    for piece in (p for p in pieces if p):
-        found = text.find(piece, at)
-        if found < 0:
-            return set()
-        if len(piece) >= 2:
-            out.update(range(found, found + len(piece)))
-        at = found + len(piece)
-    return out
+    """Indices of ``digits`` that pieces of two digits or more match, placed as
+    ``holds_pieces`` places them; none when the pieces do not all fit."""
+    return {k for span in _placed("".join(digits), pieces) or [] if len(span) >= 2 for k in span}
 
 
 def _separator_at(scan: Reading, clean: Reading, k: int, near: float) -> bool:

@@ -45,10 +45,11 @@ def heading_matches(row: Row, wordings: list[str], *, slack: int = 8, min_ratio:
     a seal's edge: a ratio of 80 for five characters), since its numbering already says
     it is a heading, not a sentence.
     """
-    cells = row.chars.split(GAP)
+    cells, start = row.chars.split(GAP), 0
     # a speck in the margin that Tesseract guessed a character of (人 at 0.06 before 二、实施过程
     # on a photographed page, seed 103 case_013) is no part of the heading
-    while len(cells) > 1 and _guessed(row, len(row.chars) - len(GAP.join(cells)), cells[0]):
+    while len(cells) > 1 and _guessed(row, start, cells[0]):
+        start += len(cells[0]) + len(GAP)
         cells = cells[1:]
     first_cell = cells[0]
     if len(cells) > 1 and _NUMBERING_NOISE.fullmatch(first_cell):
