@@ -52,12 +52,14 @@ MARGIN = 0.25  # text heights of page added round a figure's box before it is cr
 SAME_PLACE = 0.35  # text heights: two characters this close in the two views are one
 SCAN_SURE = 0.80  # the recogniser's confidence in each digit of the scan's figure to take it
 VOUCHED = 0.50  # ... or in a digit Tesseract read alike in a piece of the figure (scan_figure)
+SECONDED = 0.70  # ... or the cleaned view's in the same digit at the same place (scan_figure)
 COLUMN_FIGURES = 2  # figures one above the other that make a column
 IN_CELL = 0.5  # a word with this share of its width in a cell is in it; one over this share of
 # the cell's width is stretched over it (a junk word Tesseract made of the row and the ring)
 _SEP = f"[{SEPARATORS}]"
 # a whole figure as read: groups of three after the first, two decimals, any small marks
 _WHOLE = re.compile(rf"([(（]?-?)(\d{{1,3}})((?:{_SEP}\d{{3}})*){_SEP}(\d{{2}})([)）]?)")
+_INTEGER = re.compile(rf"[(（]?-?\d{{1,3}}(?:{_SEP}\d{{3}})+(?!\d)")  # a grouped integer part, at the start
 
 
 def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
@@ -103,7 +105,8 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
             words = words_of.setdefault(li, list(lines[li].words))
             words[wi] = word.model_copy(update={"conf": min(word.conf, CONTESTED), **first})
             continue
-        taken = scan_figure(from_scan, from_clean, SAME_PLACE * height)
+        taken = scan_figure(with_cleaned_tail(from_scan, from_clean, SAME_PLACE * height), from_clean,
+                            SAME_PLACE * height)
         if word.conf >= FIGURE_DOUBT or taken is None or taken[0] == word.text:
             continue
         log.debug("figure %r (%.2f) at %s taken from the scan: %s (the cleaned page reads %s)", word.text,
@@ -114,7 +117,8 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     added: dict[int, list[Word]] = {}
     found = []  # cells the scan reads whole: confirmed from a second, tighter crop of the scan
     for k, (li, (stubs, over), box) in enumerate(cells, start=len(jobs)):
-        from_clean, from_scan = readings[2 * k], readings[2 * k + 1]
+        from_clean = readings[2 * k]
+        from_scan = with_cleaned_tail(readings[2 * k + 1], from_clean, SAME_PLACE * height)
         # a word Tesseract guessed (under GUESS: 305o62 at 0.00 for 30,512,952.34) is no
         # piece of what it read, any more than an empty cell is
         pieces = [re.sub(r"\D", "", lines[li].words[wi].text) for wi in stubs if lines[li].words[wi].conf >= GUESS]
@@ -130,7 +134,8 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
             found, engine.read(tight) if tight else []):
         # the cleaned view where the tighter crop lies: it may hold the point the scan lost
         clean_there = Reading(from_clean.chars, from_clean.probs, tuple(x + shift for x in from_clean.xs))
-        confirmed = scan_figure(again, clean_there, SAME_PLACE * height, pieces)
+        confirmed = scan_figure(with_cleaned_tail(again, clean_there, SAME_PLACE * height), clean_there,
+                                SAME_PLACE * height, pieces)
         if confirmed is None or confirmed[0] != taken[0]:
             log.debug("cell of %r: the scan read %s, then %s", lines[li].text, taken[0], described(again))
             continue
@@ -287,7 +292,7 @@ def scan_figure(scan: Reading, clean: Reading, near: float,
     m = _WHOLE.fullmatch("".join(chars))
     digits = [(ch, p, x) for ch, p, x in zip(chars, probs, xs) if ch.isdigit()]
     backed = vouched([ch for ch, _, _ in digits], pieces or [])
-    digits = [(ch, max(p, SCAN_SURE) if k in backed and p >= VOUCHED else p, x)
+    digits = [(ch, max(p, SCAN_SURE) if k in backed and p >= VOUCHED or _seconded(ch, p, x, clean, near) else p, x)
               for k, (ch, p, x) in enumerate(digits)]
     if len(digits) < FIGURE_DIGITS or min(p for _, p, _ in digits) < SCAN_SURE:
         return None
@@ -300,6 +305,52 @@ def scan_figure(scan: Reading, clean: Reading, near: float,
     head, first, groups, cents, tail = m.groups()
     text = head + first + "".join("," + g for g in re.findall(r"\d{3}", groups)) + "." + cents + tail
     return text, round(min(cap, *(p for _, p, _ in digits)), 2)
+
+
+def _seconded(ch: str, p: float, x: float, clean: Reading, near: float) -> bool:
+    """Whether the cleaned view reads the scan's unsure digit ``ch`` (GUESS at least) at the
+    same place, SECONDED of it: seed 109 case_002's 27,861,070.69 under a grey ring, the
+    scan's 6 and 9 at 0.59 and 0.39 where the cleaned page, the ring faded, reads them at
+    0.76 and 0.84. Two views of different images misreading one digit alike is what it
+    would take to be wrong."""
+    there = char_near(clean, x)
+    if there is None or p < GUESS:
+        return False
+    dx, other, q = there
+    return dx <= near and other == ch and q >= SECONDED
+
+
+def with_cleaned_tail(scan: Reading, clean: Reading, near: float) -> Reading:
+    """The scan's reading with the point and cents the cleaned view reads after its integer
+    part, when the scan lost them: a ring's stroke across the point and the cents of
+    16,316,921.15 (seed 109 case_001) ended the recogniser's reading of the scan at 921, or
+    left 921:5, where the cleaned page, the ring faded, reads .15 (0.98, 0.99, 0.99).
+    The scan must read a grouped integer part (one group at least), and what it reads
+    after it lie where the cleaned view reads the same (a digit, or a small mark for a
+    separator); the cleaned view must read there a separator and two digits, each
+    SCAN_SURE, and nothing more it is at all sure of (GUESS). Otherwise, and when the scan
+    reads a whole figure, the reading is the scan's own."""
+    text = "".join(scan.chars)
+    head = _INTEGER.match(text)
+    if head is None or _WHOLE.fullmatch(text):
+        return scan
+    e = head.end()
+    past = [(ch, q, x) for ch, q, x in zip(clean.chars, clean.probs, clean.xs) if x > scan.xs[e - 1] + near]
+    while past and past[-1][1] < GUESS:
+        past.pop()
+    if (len(past) != 3 or not re.fullmatch(_SEP, past[0][0])
+            or not all(ch.isdigit() and q >= SCAN_SURE for ch, q, _ in past[1:])):
+        return scan
+    for ch, x in zip(scan.chars[e:], scan.xs[e:]):
+        there = min(past, key=lambda t: abs(t[2] - x))
+        alike = ch == there[0] or (re.fullmatch(_SEP, ch) and re.fullmatch(_SEP, there[0]))
+        if abs(there[2] - x) > near or not alike:
+            return scan
+    tail = [ch for ch, _, _ in past]
+    # the cents of one view only: trusted, never certain
+    return Reading((*scan.chars[:e], *tail), (*scan.probs[:e], SCAN_SURE, SCAN_SURE, SCAN_SURE),
+                   (*scan.xs[:e], *(x for _, _, x in past)), (*scan.alts[:e], *tail) if scan.alts else (),
+                   scan.step)
 
 
 def _separator_between(scan: Reading, clean: Reading, k: int, near: float) -> bool:

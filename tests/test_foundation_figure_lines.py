@@ -186,3 +186,42 @@ def test_the_pieces_tesseract_read_must_lie_in_the_scans_figure_and_vouch_for_it
     assert figure_lines.scan_figure(scan, clean, 13.6, ["46", "80720"]) is None
     # no point in the cleaned view between them: not a figure
     assert figure_lines.scan_figure(scan, Reading(tuple("46"), (1.0, 1.0), (34.0, 54.0)), 13.6, ["46", "80120"]) is None
+
+
+def test_the_cleaned_view_seconds_a_digit_the_scan_is_unsure_of():
+    """Seed 109, case_002: 27,861,070.69 under a grey ring, the scan's 6 and 9 at 0.59 and
+    0.39; the cleaned page, the ring faded, reads them alike at 0.76 and 0.84."""
+    scan = _reading("27,861,070.69", [1.0, 1.0, .91, 1.0, .99, 1.0, .97, .72, .94, .93, 1.0, .59, .39])
+    clean = _reading("27.$61.070.69", [1.0, 1.0, .93, .45, .5, .99, .97, .99, .99, .99, 1.0, .76, .84])
+    assert figure_lines.scan_figure(scan, clean, 8) == ("27,861,070.69", 0.8)
+    # a digit the scan only guessed (under 0.30) is not seconded
+    guessed = _reading("27,861,070.69", [1.0, 1.0, .91, 1.0, .99, 1.0, .97, .72, .94, .93, 1.0, .59, .2])
+    assert figure_lines.scan_figure(guessed, clean, 8) is None
+    # the cleaned view reads another digit there, or is too unsure of the same one
+    assert figure_lines.scan_figure(scan, _reading("27.$61.070.68", .84), 8) is None
+    assert figure_lines.scan_figure(scan, _reading("27.$61.070.69", .65), 8) is None
+    # the two views' digits apart: not one digit
+    assert figure_lines.scan_figure(scan, _reading("27.$61.070.69", .84, step=23), 8) is None
+
+
+def test_the_cents_a_ring_took_from_the_scan_are_the_cleaned_views():
+    """Seed 109, case_001: a ring's stroke across .15 of 16,316,921.15 ended the scan's
+    reading at 921 (or left 921:5); the cleaned page reads 16.*1..921.15."""
+    clean = _reading("16.*1..921.15", [.99, .95, .64, .60, .54, .6, .73, .26, .96, .93, .98, .99, .99])
+    cut = _reading("16,316,921", .99)
+    done = figure_lines.with_cleaned_tail(cut, clean, 8)
+    assert "".join(done.chars) == "16,316,921.15" and done.xs[-3:] == clean.xs[-3:]
+    assert figure_lines.scan_figure(done, clean, 8) == ("16,316,921.15", 0.8)  # cents of one view: not certain
+    spoilt = Reading(tuple("16,316,921:5"), (.99,) * 10 + (.44, .83), (*cut.xs, clean.xs[-3], clean.xs[-1]))
+    assert "".join(figure_lines.with_cleaned_tail(spoilt, clean, 8).chars) == "16,316,921.15"
+    # what the scan reads after 921 is not what the cleaned view reads there
+    other = Reading(tuple("16,316,921:6"), spoilt.probs, spoilt.xs)
+    assert figure_lines.with_cleaned_tail(other, clean, 8) == other
+    # the cleaned view unsure of a cent, or reading more past the scan's end
+    assert figure_lines.with_cleaned_tail(cut, _reading("16.*1..921.15", [.99] * 12 + [.7]), 8) == cut
+    assert figure_lines.with_cleaned_tail(cut, _reading("16.*1..921.155", .99), 8) == cut
+    # a whole figure, or no grouped integer part, is the scan's own
+    whole = _reading("16,316,921.15", .99)
+    assert figure_lines.with_cleaned_tail(whole, clean, 8) == whole
+    short = _reading("16316921", .99)
+    assert figure_lines.with_cleaned_tail(short, _reading("16316921.15", .99), 8) == short

@@ -220,6 +220,8 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
             if _ONE_DECIMAL.match(piece) and any(re.search(r"\d", p) for p in pieces[n + 1:]):
                 return None, True  # 73.1 then 3 and 577.79.54: what is left of 73,199,837.93
             figure = _figure(piece, unit)
+            if figure is not None and _CUT_SHORT.match(piece) and re.match(r"[,.]\d", pieces[n + 1] if n + 1 < len(pieces) else ""):
+                return None, True  # 149,643 then ,82.76: the rest of a figure, not a whole one
             if figure is not None:
                 return (figure[0], k, k + figure[1]), False
             lead = _word_junk(row, piece, k)
@@ -251,12 +253,15 @@ def _joined(row, pieces: list[str], n: int, k: int, end: int, unit: int | None):
     make a whole figure: (value, start, end), or None. A piece is short when it has at
     most four characters (never a figure of its own), or six after a piece that ends in a
     group cut short (21,593,4 and 45.83: the first is no figure, so the second is its end,
-    not a column of its own)."""
+    not a column of its own), or any length when it starts with a separator and a group of
+    three (149,643 and ,828.76, seed 109 case_002: no figure starts with a comma)."""
     text = pieces[n]
     if not re.match(r"[\d,.]", text):
         return None
     for more in pieces[n + 1:n + 3]:
         longest = 6 if re.search(r",\d{0,2}$", text) else 4
+        if re.match(r"[,.]\d{3}", more) and re.search(r"\d$", text):
+            longest = len(more)  # no column's figure starts with a separator: the rest of one
         digits = re.match(r"[\d.,]{1,%d}(?![\d.,])" % longest, more)
         if digits is None:
             return None
@@ -295,7 +300,8 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
 _MARK_AS_POINT = re.compile(r"(?<=[\d,.]\d{3})[;:'、](?=\d{2}(?![\d,.]))")
 _ONE_DECIMAL = re.compile(r"^:*-?\d+\.\d$")  # a statement prints its amounts with cents, never one decimal
 _GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
-_WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")  # pieces read together: a point before the cents
+_WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")
+_CUT_SHORT = re.compile(r"^\d{1,3}(?:,\d{3})+$")  # thousands without the cents  # pieces read together: a point before the cents
 
 
 def report_date(reader: DocReader, firm: Found | None) -> Found | None:
