@@ -109,6 +109,7 @@ def build_rows(page: Page, *, cell_gap_em: float = 2.6) -> list[Row]:
     if not units:
         return []
     med_h = _median_height([w for u in units for w in u])
+    units = _stitched(units)
 
     def box(ws):
         return (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws),
@@ -142,6 +143,54 @@ def build_rows(page: Page, *, cell_gap_em: float = 2.6) -> list[Row]:
         rows.append(_stream(Row(page, words, box(words), _median_height(words)), cell_gap_em))
     rows.sort(key=lambda r: r.bbox[1])
     return rows
+
+
+_CODE_PIECE = re.compile(r"[0-9A-Za-z]{4,}")
+STITCH_OVERLAP = 3  # characters two pieces of one code read by two lines must share
+
+
+def _stitched(units: list[list[Word]]) -> list[list[Word]]:
+    """The lines with a code Tesseract read in two overlapping pieces put back together.
+
+    On a licence photo the credit code sits at the height of the big 营业执照 title, and
+    Tesseract read the code's ink in two lines, 91310117MA3MD and MA3MDQBN2J (seed 107
+    case_011): the second starts at the M of the first, on the same line of print, and the
+    two share MA3MD. Two such pieces (letters and digits) are one word when the second
+    starts inside the first, at the place (by the first's character pitch, give or take a
+    character) where the characters they share start, and they share STITCH_OVERLAP
+    characters at least: the first piece takes the second's rest."""
+    pieces = [(ui, wi) for ui, u in enumerate(units) for wi, w in enumerate(u) if _CODE_PIECE.fullmatch(w.text)]
+    dropped: set[tuple[int, int]] = set()
+    for ui, wi in pieces:
+        for uj, wj in pieces:
+            if uj == ui or (ui, wi) in dropped or (uj, wj) in dropped:
+                continue
+            a, b = units[ui][wi], units[uj][wj]
+            k = _shared(a, b)
+            if k:
+                units[ui][wi] = a.model_copy(update={
+                    "text": a.text + b.text[k:], "conf": min(a.conf, b.conf),
+                    "bbox": (a.bbox[0], min(a.bbox[1], b.bbox[1]), b.bbox[2], max(a.bbox[3], b.bbox[3]))})
+                dropped.add((uj, wj))
+    if not dropped:
+        return units
+    kept = [[w for wi, w in enumerate(u) if (ui, wi) not in dropped] for ui, u in enumerate(units)]
+    return [u for u in kept if u]
+
+
+def _shared(a: Word, b: Word) -> int:
+    """How many characters b, read on another line, repeats of a's end at the same place:
+    0 when it does not start inside a, on the same line of print, where they start."""
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, bx1, by1 = b.bbox
+    height = min(ay1 - ay0, by1 - by0)
+    if not ax0 < bx0 < ax1 < bx1 or height <= 0 or abs((ay0 + ay1) - (by0 + by1)) / 2 > 0.5 * height:
+        return 0
+    pitch = (ax1 - ax0) / len(a.text)
+    for k in range(min(len(a.text), len(b.text)) - 1, STITCH_OVERLAP - 1, -1):
+        if a.text[-k:] == b.text[:k] and abs(bx0 - (ax0 + (len(a.text) - k) * pitch)) <= pitch:
+            return k
+    return 0
 
 
 def _stream(row: Row, cell_gap_em: float) -> Row:

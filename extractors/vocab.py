@@ -63,6 +63,7 @@ class Vocab(_M):
     audit_signoff: list[str] = PydField(default_factory=lambda: ["注册会计师"])
     company_dates: list[str] = PydField(default_factory=list)
     period_columns: dict[str, list[str]] = PydField(default_factory=dict)
+    company_types: list[str] = PydField(default_factory=list)
 
 
 def _load(name: str) -> dict:

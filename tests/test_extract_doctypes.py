@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.fields import extract_fields
+from extractors.normalize import fold
 from pipeline.models import Document
 from tests.pagekit import make_page
 
@@ -525,3 +526,27 @@ def test_an_undated_credit_report_is_not_dated_by_the_company_founding(style):
     assert "report_date" not in f or f["report_date"].value != "2018-05-26"
     f = run("credit_report", [basic + ["2026年6月20日"]], style=style)
     assert f["report_date"].value == "2026-06-20"
+
+
+@pytest.mark.parametrize("printed,read,value", [
+    # seed 109 case_006: a speck inside the brackets read as 上, at 0.44
+    ("有限责任公司（自然人投资或控股）", "有限责任公司（上自然人投资或控股）", "有限责任公司(自然人投资或控股)"),
+    ("有限责任公司（自然人独资）", "有限责任公司(自然人独资）", "有限责任公司(自然人独资)"),
+    # off outside the brackets (the form decides a legal person of its own): as read
+    ("有限责任公司（自然人独资）", "有限责任公分（自然人独资）", "有限责任公分(自然人独资)"),
+    # off two types alike, or too far off any: as read
+    ("股份有限公司（上市、国有控股）", "股份有限公司（上市、国控股）", "股份有限公司(上市、国控股)"),
+    ("有限责任公司（自然人独资）", "有限责任公司（人独）", "有限责任公司(人独)"),
+])
+def test_a_licence_type_a_character_off_the_regulators_list(printed, read, value):
+    lines = [ln.replace("有限责任公司（自然人投资或控股）", read) for ln in LICENSE]
+    f = run("business_license", [[ln.format(uscc=_uscc()) for ln in lines]], style="ocr", low={read: 0.44})
+    assert f["company_type"].value == value
+    assert (f["company_type"].confidence >= 0.8) is (value != fold(read))
+
+
+def test_the_regulators_types_are_listed_once_as_folded():
+    from extractors.vocab import vocab
+
+    types = vocab().company_types
+    assert len(types) == len(set(types)) >= 40 and all(fold(t) == t for t in types)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.fields import extract_fields
 from extractors.layout import build_rows, find_labels, value_below, value_right
 from extractors.vocab import FieldSpec, Labels
+from pipeline.models import Document, Line, Page, Word
 from tests.pagekit import make_page
 
 
@@ -81,3 +83,36 @@ def test_label_file_shape_is_validated():
         FieldSpec.model_validate({"kind": "org", "labels": []})
     with pytest.raises(Exception):
         Labels.model_validate({"settings": {}, "stop_labels": [], "doc_types": {"nonsense": {}}})
+
+
+def _two_lines(a: Word, b: Word, title: bool = True) -> Page:
+    second = [b, Word(text="营业执照", bbox=(1400, 537, 2317, 664), conf=1.0)] if title else [b]
+    lines = [Line(text="统一社会信用代码", bbox=(478, 482, 800, 520), conf=0.9,
+                  words=[Word(text="统一社会信用代码", bbox=(478, 482, 800, 520), conf=0.9)]),
+             Line(text=a.text, bbox=a.bbox, conf=a.conf, words=[a]),
+             Line(text=" ".join(w.text for w in second), bbox=(b.bbox[0], 537, 2317, 664), conf=1.0, words=second)]
+    return Page(file="执照.jpg", number=1, width=3600, height=2500, source="ocr", mean_conf=0.9, lines=lines)
+
+
+def test_a_code_read_in_two_overlapping_pieces_by_two_lines_is_one_word():
+    """Seed 107 case_011: a licence photo's code, at the height of the big title, read by
+    Tesseract as 91310117MA3MD on one line and MA3MDQBN2J (from the M on) on another."""
+    a = Word(text="91310117MA3MD", bbox=(479, 565, 792, 595), conf=0.85)
+    b = Word(text="MA3MDQBN2J", bbox=(672, 564, 912, 598), conf=0.99)
+    texts = [w.text for row in build_rows(_two_lines(a, b)) for w in row.words]
+    assert "91310117MA3MDQBN2J" in texts and "MA3MDQBN2J" not in texts and "营业执照" in texts
+    # the second piece elsewhere than where the shared characters start in the first
+    moved = b.model_copy(update={"bbox": (720, 564, 960, 598)})
+    assert "91310117MA3MD" in [w.text for row in build_rows(_two_lines(a, moved)) for w in row.words]
+    # sharing fewer than three characters, or on another line of print
+    short = b.model_copy(update={"text": "MDQBN2J", "bbox": (744, 564, 912, 598)})
+    assert "91310117MA3MD" in [w.text for row in build_rows(_two_lines(a, short)) for w in row.words]
+    lower = b.model_copy(update={"bbox": (672, 610, 912, 644)})
+    assert "91310117MA3MD" in [w.text for row in build_rows(_two_lines(a, lower)) for w in row.words]
+
+
+def test_a_licence_code_read_in_two_pieces_is_found():
+    a = Word(text="91310117MA3MD", bbox=(479, 565, 792, 595), conf=0.85)
+    b = Word(text="MA3MDQBN2J", bbox=(672, 564, 912, 598), conf=0.99)
+    doc = Document(file="执照.jpg", pages=[1], doc_type="business_license", confidence=1.0)
+    assert extract_fields(doc, [_two_lines(a, b)])["uscc"].value == "91310117MA3MDQBN2J"
