@@ -109,7 +109,8 @@ def build_rows(page: Page, *, cell_gap_em: float = 2.6) -> list[Row]:
     if not units:
         return []
     med_h = _median_height([w for u in units for w in u])
-    units = _stitched(units)
+    if page.source == "ocr":
+        units = _stitched(units)
 
     def box(ws):
         return (min(w.bbox[0] for w in ws), min(w.bbox[1] for w in ws),

@@ -32,6 +32,10 @@ grey ring), is read the same way; each piece's digits must then lie in the scan'
 in order; a word it only guessed (under ``GUESS``) holds no piece, as an empty cell holds
 none. Nothing else vouches for a cell Tesseract lost, and a ring's stroke
 across a digit is read 2 at 0.90 from one crop and at 0.53 from the other.
+
+Where the ring leaves the scan unsure, the cleaned view (the ring faded) may make up for
+it: a digit of the scan it reads alike at the same place (``_seconded``), and the point and
+cents the recogniser's reading of the scan stopped short of (``with_cleaned_tail``).
 """
 
 from __future__ import annotations
