@@ -199,7 +199,10 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          # starting with a separator is the rest of a figure
                                          ("149,643 ,828.76\t129,465,944.34", 149_643_828.76),
                                          ("149,643 .828.76\t129,465,944.34", 149_643_828.76),
-                                         ("149,643\t,828.76", 149_643.0),  # a wide blank: two columns
+                                         # a wide blank parts columns, and no column's
+                                         # figure starts with a comma: no whole figure
+                                         ("149,643\t,828.76", None),
+                                         ("149,643\t129,465,944.34", 149_643.0),
                                          ("149,643 ,82.76\t129,465,944.34", None)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",

@@ -220,7 +220,7 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
             if _ONE_DECIMAL.match(piece) and any(re.search(r"\d", p) for p in pieces[n + 1:]):
                 return None, True  # 73.1 then 3 and 577.79.54: what is left of 73,199,837.93
             figure = _figure(piece, unit)
-            if figure is not None and _CUT_SHORT.match(piece) and re.match(r"[,.]\d", pieces[n + 1] if n + 1 < len(pieces) else ""):
+            if figure is not None and _CUT_SHORT.match(piece) and re.match(r"[,.]\d", row.chars[at:].lstrip(" " + GAP)):
                 return None, True  # 149,643 then ,82.76: the rest of a figure, not a whole one
             if figure is not None:
                 return (figure[0], k, k + figure[1]), False
