@@ -119,32 +119,42 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         words[wi] = word.model_copy(update={"text": taken[0], "conf": taken[1], **first})
     removed: dict[int, set[int]] = {}
     added: dict[int, list[Word]] = {}
-    found = []  # cells the scan reads whole: confirmed from a second, tighter crop of the scan
+    found = []  # cells a view reads whole: confirmed from a second, tighter crop of that view
     for k, (li, (stubs, over), box) in enumerate(cells, start=len(jobs)):
         from_clean = readings[2 * k]
         from_scan = with_cleaned_tail(readings[2 * k + 1], from_clean, SAME_PLACE * height)
         # a word Tesseract guessed (under GUESS: 305o62 at 0.00 for 30,512,952.34) is no
         # piece of what it read, any more than an empty cell is
         pieces = [re.sub(r"\D", "", lines[li].words[wi].text) for wi in stubs if lines[li].words[wi].conf >= GUESS]
-        taken = scan_figure(from_scan, from_clean, SAME_PLACE * height, pieces)
-        if taken is not None and holds_pieces(re.sub(r"\D", "", taken[0]), pieces):
-            at = _figure_box(from_scan, box, height)
-            found.append((li, stubs, over, at, taken, from_clean, pieces, box[0] - int(at[0])))
-        else:
+        views = [("scan", from_scan, from_clean)]
+        if _red_only(box, seals):  # the print is whole in the cleaned view: it may stand for the scan
+            views.append(("cleaned page", from_clean, from_scan))
+        for view, reading, other in views:
+            taken = scan_figure(reading, other, SAME_PLACE * height, pieces)
+            if taken is not None and holds_pieces(re.sub(r"\D", "", taken[0]), pieces):
+                at = _figure_box(reading, box, height)
+                found.append((k, li, stubs, over, at, taken, other, pieces, box[0] - int(at[0]), view))
+        if not any(f[0] == k for f in found):
             log.debug("cell at %s of %r: the scan reads %s, the cleaned page %s", box, lines[li].text,
                       described(from_scan), described(from_clean))
-    tight = [scanned[int(y0):int(y1), int(x0):int(x1)] for *_, (x0, y0, x1, y1), _, _, _, _ in found]
-    for (li, stubs, over, box, taken, from_clean, pieces, shift), again in zip(
+    tight = [(scanned if view == "scan" else clean)[int(y0):int(y1), int(x0):int(x1)]
+             for *_, (x0, y0, x1, y1), _, _, _, _, view in found]
+    filled = set()
+    for (k, li, stubs, over, box, taken, other, pieces, shift, view), again in zip(
             found, engine.read(tight) if tight else []):
-        # the cleaned view where the tighter crop lies: it may hold the point the scan lost
-        clean_there = Reading(from_clean.chars, from_clean.probs, tuple(x + shift for x in from_clean.xs))
-        confirmed = scan_figure(with_cleaned_tail(again, clean_there, SAME_PLACE * height), clean_there,
-                                SAME_PLACE * height, pieces)
+        if k in filled:
+            continue  # the scan's reading was confirmed: the cleaned view's is not needed
+        # the other view where the tighter crop lies: the cleaned one may hold the point the scan lost
+        there = Reading(other.chars, other.probs, tuple(x + shift for x in other.xs))
+        if view == "scan":
+            again = with_cleaned_tail(again, there, SAME_PLACE * height)
+        confirmed = scan_figure(again, there, SAME_PLACE * height, pieces)
         if confirmed is None or confirmed[0] != taken[0]:
-            log.debug("cell of %r: the scan read %s, then %s", lines[li].text, taken[0], described(again))
+            log.debug("cell of %r: the %s read %s, then %s", lines[li].text, view, taken[0], described(again))
             continue
-        log.debug("cell at %s of %r taken from the scan: %s (the cleaned page reads %s)", box,
-                  lines[li].text, taken[0], "".join(from_clean.chars))
+        log.debug("cell at %s of %r taken from the %s: %s (the other view reads %s)", box,
+                  lines[li].text, view, taken[0], "".join(other.chars))
+        filled.add(k)
         covered = [lines[li].words[wi] for wi in stubs]
         added.setdefault(li, []).append(Word(
             text=taken[0], bbox=box, conf=min(taken[1], confirmed[1]),
@@ -159,6 +169,14 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
     if not words_of:
         return lines, read
     return relined(lines, {li: words_of.get(li, list(line.words)) for li, line in enumerate(lines)}), read
+
+
+def _red_only(box: tuple[int, int, int, int], seals: list[Seal]) -> bool:
+    """Whether every seal over the box is red: its ink is taken off the page by its colour
+    (pipeline.preprocess), and where it crossed the print the print is left whole. A grey
+    ring is faded by its level, and thin strokes of the print with it (4 read as 1)."""
+    over = [s for s in seals if under_a_seal(box, [s])]
+    return bool(over) and all(s.colour == "red" for s in over)
 
 
 def columns(lines: list[Line]) -> list[tuple[float, float]]:

@@ -203,7 +203,10 @@ def test_audit_firm_whose_sign_off_lost_its_first_characters_under_the_seal():
                                          # figure starts with a comma: no whole figure
                                          ("149,643\t,828.76", None),
                                          ("149,643\t129,465,944.34", 149_643.0),
-                                         ("149,643 ,82.76\t129,465,944.34", None)])
+                                         ("149,643 ,82.76\t129,465,944.34", None),
+                                         # seed 113: no statement prints five decimals
+                                         ("17161.77639 2 284207195.80", None),
+                                         ("17161.77\t284,207,195.80", 17_161.77)])
 def test_statement_figure_parted_or_run_on_by_ocr(cells, value):
     income = ["利润表", "编制单位：" + NAME + "\t2025年度\t单位：元", "项目\t本期金额\t上期金额",
               "研发费用\t" + cells]

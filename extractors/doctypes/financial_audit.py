@@ -23,7 +23,8 @@ _NEXT_HEAD = re.compile(r"^(形成|强调事项|其他信息|关键审计事项|
 # commas only between groups of three (28,814,33 is half of 28,814,330.69, not 2,881,433);
 # also a figure OCR mangled (31.708.375.44, 221.341,499.25), and one whose point before the
 # cents was lost (89,712,00876: parse_money reads the five-digit group as 008.76)
-_AMOUNT = re.compile(r"^\(?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$|^\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}$"
+# (a statement prints at most two decimals: 17161.77639 is what OCR left of 17,161,776.39)
+_AMOUNT = re.compile(r"^\(?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\)?$|^\d{1,3}(?:[.,]{1,2}\d{3})+[.,]\d{2}$"
                      r"|^\(?-?\d{1,3}(?:,\d{3})*,\d{5}\)?$")
 _FY = [re.compile(r"((?:19|20)\d{2})\s*年度"), re.compile(r"((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"),
        re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*-\s*12\s*月")]
