@@ -221,7 +221,7 @@ def _first_figure(row, start: int, unit: int | None) -> tuple[tuple[float, int, 
             if _ONE_DECIMAL.match(piece) and any(re.search(r"\d", p) for p in pieces[n + 1:]):
                 return None, True  # 73.1 then 3 and 577.79.54: what is left of 73,199,837.93
             figure = _figure(piece, unit)
-            if figure is not None and _CUT_SHORT.match(piece) and re.match(r"[,.]\d", row.chars[at:].lstrip(" " + GAP)):
+            if figure is not None and _CUT_SHORT.match(piece) and _REST_OF_ONE.match(row.chars[at:].lstrip(" " + GAP)):
                 return None, True  # 149,643 then ,82.76: the rest of a figure, not a whole one
             if figure is not None:
                 return (figure[0], k, k + figure[1]), False
@@ -301,8 +301,9 @@ def _figure(cell: str, unit: int | None) -> tuple[float, int] | None:
 _MARK_AS_POINT = re.compile(r"(?<=[\d,.]\d{3})[;:'、](?=\d{2}(?![\d,.]))")
 _ONE_DECIMAL = re.compile(r"^:*-?\d+\.\d$")  # a statement prints its amounts with cents, never one decimal
 _GROUPED = re.compile(r"^\(?-?\d{1,3}(?:[,.]\d{3})+[.,]\d{2}\)?$")
-_WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")
-_CUT_SHORT = re.compile(r"^\d{1,3}(?:,\d{3})+$")  # thousands without the cents  # pieces read together: a point before the cents
+_WHOLE = re.compile(r"^\d{1,3}(?:[,.]\d{3})+\.\d{2}$")  # pieces read together: a point before the cents
+_CUT_SHORT = re.compile(r"^\d{1,3}(?:,\d{3})+$")  # thousands without the cents
+_REST_OF_ONE = re.compile(r"[,.]\d")  # what follows a figure cut short: no column's figure starts so
 
 
 def report_date(reader: DocReader, firm: Found | None) -> Found | None:
