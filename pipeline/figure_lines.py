@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -88,6 +89,7 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
             if box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
                 jobs.append((li, wi, box))
     cells = lost_cells(lines, seals, height, clean.shape)
+    near = SAME_PLACE * height  # two characters of two views this close are one
     if not jobs and not cells:
         return lines, 0
     crops = []
@@ -100,7 +102,7 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         word = lines[li].words[wi]
         first = {"first_text": word.first_text if word.first_text is not None else word.text,
                  "first_conf": word.first_conf if word.first_conf is not None else word.conf}
-        clash = digits_clash(from_clean, from_scan, SAME_PLACE * height)
+        clash = digits_clash(from_clean, from_scan, near)
         if clash is not None:
             if word.conf <= CONTESTED:
                 continue  # already doubted
@@ -109,8 +111,7 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
             words = words_of.setdefault(li, list(lines[li].words))
             words[wi] = word.model_copy(update={"conf": min(word.conf, CONTESTED), **first})
             continue
-        taken = scan_figure(with_cleaned_tail(from_scan, from_clean, SAME_PLACE * height), from_clean,
-                            SAME_PLACE * height)
+        taken = scan_figure(with_cleaned_tail(from_scan, from_clean, near), from_clean, near)
         if word.conf >= FIGURE_DOUBT or taken is None or taken[0] == word.text:
             continue
         log.debug("figure %r (%.2f) at %s taken from the scan: %s (the cleaned page reads %s)", word.text,
@@ -119,56 +120,74 @@ def recheck_figures(clean: np.ndarray, scanned: np.ndarray, lines: list[Line],
         words[wi] = word.model_copy(update={"text": taken[0], "conf": taken[1], **first})
     removed: dict[int, set[int]] = {}
     added: dict[int, list[Word]] = {}
-    found = []  # cells a view reads whole: confirmed from a second, tighter crop of that view
+    # per lost cell, the views that read it whole, the scan's first: each is confirmed from a
+    # second, tighter crop of that view, and the next view's crop is read only when it is not
+    pending: list[list[_Whole]] = []
     for k, (li, (stubs, over), box) in enumerate(cells, start=len(jobs)):
         from_clean = readings[2 * k]
-        from_scan = with_cleaned_tail(readings[2 * k + 1], from_clean, SAME_PLACE * height)
+        from_scan = with_cleaned_tail(readings[2 * k + 1], from_clean, near)
         # a word Tesseract guessed (under GUESS: 305o62 at 0.00 for 30,512,952.34) is no
         # piece of what it read, any more than an empty cell is
         pieces = [re.sub(r"\D", "", lines[li].words[wi].text) for wi in stubs if lines[li].words[wi].conf >= GUESS]
-        views = [("scan", from_scan, from_clean)]
+        views = [("scan", scanned, from_scan, from_clean)]
         if _red_only(box, seals):  # the print is whole in the cleaned view: it may stand for the scan
-            views.append(("cleaned page", from_clean, from_scan))
-        for view, reading, other in views:
-            taken = scan_figure(reading, other, SAME_PLACE * height, pieces)
+            views.append(("cleaned page", clean, from_clean, from_scan))
+        whole = []
+        for view, image, reading, other in views:
+            taken = scan_figure(reading, other, near, pieces)
             if taken is not None and holds_pieces(re.sub(r"\D", "", taken[0]), pieces):
                 at = _figure_box(reading, box, height)
-                found.append((k, li, stubs, over, at, taken, other, pieces, box[0] - int(at[0]), view))
-        if not any(f[0] == k for f in found):
+                whole.append(_Whole(li, stubs, over, at, taken, other, pieces, box[0] - int(at[0]), view, image))
+        if not whole:
             log.debug("cell at %s of %r: the scan reads %s, the cleaned page %s", box, lines[li].text,
                       described(from_scan), described(from_clean))
-    tight = [(scanned if view == "scan" else clean)[int(y0):int(y1), int(x0):int(x1)]
-             for *_, (x0, y0, x1, y1), _, _, _, _, view in found]
-    filled = set()
-    for (k, li, stubs, over, box, taken, other, pieces, shift, view), again in zip(
-            found, engine.read(tight) if tight else []):
-        if k in filled:
-            continue  # the scan's reading was confirmed: the cleaned view's is not needed
-        # the other view where the tighter crop lies: the cleaned one may hold the point the scan lost
-        there = Reading(other.chars, other.probs, tuple(x + shift for x in other.xs))
-        if view == "scan":
-            again = with_cleaned_tail(again, there, SAME_PLACE * height)
-        confirmed = scan_figure(again, there, SAME_PLACE * height, pieces)
-        if confirmed is None or confirmed[0] != taken[0]:
-            log.debug("cell of %r: the %s read %s, then %s", lines[li].text, view, taken[0], described(again))
-            continue
-        log.debug("cell at %s of %r taken from the %s: %s (the other view reads %s)", box,
-                  lines[li].text, view, taken[0], "".join(other.chars))
-        filled.add(k)
-        covered = [lines[li].words[wi] for wi in stubs]
-        added.setdefault(li, []).append(Word(
-            text=taken[0], bbox=box, conf=min(taken[1], confirmed[1]),
-            first_text=" ".join(w.text for w in covered) if covered else None,
-            first_conf=min((w.conf for w in covered), default=None)))
-        removed.setdefault(li, set()).update(stubs + over)
+        pending.append(whole)
+    tight = 0
+    while batch := [(i, views.pop(0)) for i, views in enumerate(pending) if views]:
+        tight += len(batch)
+        again_all = engine.read([c.image[int(c.box[1]):int(c.box[3]), int(c.box[0]):int(c.box[2])] for _, c in batch])
+        for (i, c), again in zip(batch, again_all):
+            # the other view where the tighter crop lies: the cleaned one may hold the point the scan lost
+            there = Reading(c.other.chars, c.other.probs, tuple(x + c.shift for x in c.other.xs))
+            if c.view == "scan":
+                again = with_cleaned_tail(again, there, near)
+            confirmed = scan_figure(again, there, near, c.pieces)
+            if confirmed is None or confirmed[0] != c.taken[0]:
+                log.debug("cell of %r: the %s read %s, then %s", lines[c.li].text, c.view, c.taken[0],
+                          described(again))
+                continue
+            log.debug("cell at %s of %r taken from the %s: %s (the other view reads %s)", c.box,
+                      lines[c.li].text, c.view, c.taken[0], "".join(c.other.chars))
+            pending[i] = []  # confirmed: the cell's other view is not read
+            covered = [lines[c.li].words[wi] for wi in c.stubs]
+            added.setdefault(c.li, []).append(Word(
+                text=c.taken[0], bbox=c.box, conf=min(c.taken[1], confirmed[1]),
+                first_text=" ".join(w.text for w in covered) if covered else None,
+                first_conf=min((w.conf for w in covered), default=None)))
+            removed.setdefault(c.li, set()).update(c.stubs + c.over)
     for li, extra in added.items():
         words = words_of.get(li, list(lines[li].words))  # figures were replaced in place: indices hold
         kept = [w for wi, w in enumerate(words) if wi not in removed[li]]
         words_of[li] = sorted([*kept, *extra], key=lambda w: w.bbox[0])
-    read = len(crops) + len(tight)
+    read = len(crops) + tight
     if not words_of:
         return lines, read
     return relined(lines, {li: words_of.get(li, list(line.words)) for li, line in enumerate(lines)}), read
+
+
+class _Whole(NamedTuple):
+    """A view's whole reading of a lost cell, waiting for a tighter crop of it to confirm it."""
+
+    li: int
+    stubs: list[int]
+    over: list[int]
+    box: tuple[float, float, float, float]  # the figure's, on the page: the tighter crop and the word's box
+    taken: tuple[str, float]
+    other: Reading  # the other view's reading of the cell
+    pieces: list[str]
+    shift: int  # from the cell's crop to the tighter one
+    view: str
+    image: np.ndarray
 
 
 def _red_only(box: tuple[int, int, int, int], seals: list[Seal]) -> bool:
