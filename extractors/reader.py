@@ -131,12 +131,12 @@ class DocReader:
         if right is not None:
             cands.append(right)
         if right is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", right.text) or (
-                kind in _STRICT and _specks(right)):
+                kind in _STRICT and specks(right)):
             # only a label with nothing beside it has its value on the row below; for a
             # code, date or amount, OCR specks in the next cell are nothing either
             cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
         for span in cands:
-            if kind in _STRICT and _specks(span) and span.conf < GUESSED:
+            if kind in _STRICT and specks(span) and span.conf < GUESSED:
                 continue  # a seal's edge read as 0 at confidence 0.00 is not an amount of 0
             spans = [span]
             if kind in ("address", "text", "org") and span is right:
@@ -158,7 +158,7 @@ class DocReader:
         """The first row (or last, with ``reverse``) anywhere in the document whose text parses."""
         rows = list(self.all_rows())
         for row in (reversed(rows) if reverse else rows):
-            for at, cell in _cells(row):
+            for at, cell in cells(row):
                 parsed = parse(kind, cell, typed=row.page.source == "text_layer")
                 if parsed is not None:
                     return Found(parsed, phrase_spans(kind, parsed, [Span(row, at, at + len(cell))]))
@@ -272,7 +272,7 @@ class DocReader:
         if how == "address_row":
             # a row that is nothing but an address (its label lost to OCR)
             for row in self.all_rows():
-                for start, cell in _cells(row):
+                for start, cell in cells(row):
                     c = cell.strip()
                     if _ADDRESS_ONLY.match(c):
                         parsed = parse("address", c)
@@ -283,7 +283,7 @@ class DocReader:
         if how == "authority":
             sufs = vocab().authority_suffixes
             for row in self.all_rows():
-                for start, cell in _cells(row):
+                for start, cell in cells(row):
                     for suf in sufs:
                         k = cell.find(suf)
                         if k >= 0:
@@ -309,13 +309,13 @@ def _tidy(found: Found) -> bool:
             and not (text[:1] and text[0] in ",，、。;；"))
 
 
-def _specks(span: Span) -> bool:
+def specks(span: Span) -> bool:
     """One or two characters, or a few non-CJK ones: what OCR makes of a seal edge or an ornament."""
     t = span.text.replace(" ", "")
     return len(t) <= 2 or (len(t) <= 4 and not re.search(r"[\u4e00-\u9fff]", t) and sum(c.isdigit() for c in t) <= 1)
 
 
-def _cells(row: Row) -> Iterator[tuple[int, str]]:
+def cells(row: Row) -> Iterator[tuple[int, str]]:
     start = 0
     for part in row.chars.split(GAP):
         if part.strip():

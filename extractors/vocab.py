@@ -64,6 +64,7 @@ class Vocab(_M):
     company_dates: list[str] = PydField(default_factory=list)
     period_columns: dict[str, list[str]] = PydField(default_factory=dict)
     company_types: list[str] = PydField(default_factory=list)
+    honor_issuers: list[str] = PydField(default_factory=list)
 
 
 def _load(name: str) -> dict:

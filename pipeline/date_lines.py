@@ -50,8 +50,8 @@ import numpy as np
 from pipeline.models import Line, Seal, Word
 from pipeline.ocr import make_line
 from pipeline.second_reader import (
-    Reading, densest_band, described, is_lost, line_stretches, place_reading, recogniser, relined, span_box,
-    usual_height)
+    Reading, densest_band, described, is_lost, line_stretches, lost_repeat, place_reading, recogniser, relined,
+    span_box, usual_height)
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,7 @@ def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, 
     readings = iter(engine.read([crop for *_, views in jobs for _, _, crop in views]))
     viewed = [(li, lo, hi, [(next(readings), b, kind) for kind, b, _ in views]) for li, lo, hi, views in jobs]
     words_of = {li: list(line.words) for li, line in enumerate(lines)}
+    repeats: set[int] = set()  # ids of words that repeat a piece of a date put beside them
     # right to left in each line, so the stretches still to change keep their word indices
     for li, lo, hi, views in sorted(viewed, key=lambda job: (job[0], -job[1])):
         words = words_of[li][lo:hi]
@@ -180,8 +181,38 @@ def read_and_replace(engine, lines: list[Line], jobs: list[tuple[int, int, int, 
                       "; ".join(f"{kind} {b} {described(r)}" for r, b, kind in views),
                       None if chosen is None else "".join(chosen[0].chars[chosen[2]:chosen[3]]))
         if chosen is not None:
-            words_of[li][lo:hi] = replaced(words, *chosen)
+            new = replaced(words, *chosen)
+            words_of[li][lo:hi] = new
+            repeats.update(id(w) for w in _repeats(words_of[li], lo, lo + len(new), chosen))
+    if repeats:
+        words_of = {li: [w for w in words if id(w) not in repeats] for li, words in words_of.items()}
     return relined(lines, words_of), sum(len(views) for *_, views in jobs)
+
+
+def _date_x(reading: Reading, box: tuple[int, int, int, int], j1: int, j2: int) -> tuple[float, float]:
+    """Where on the page the reading's characters j1..j2 lie, half a character wide each side."""
+    steps = [b - a for a, b in zip(reading.xs, reading.xs[1:]) if b > a]
+    half = (sorted(steps)[len(steps) // 2] if steps else box[3] - box[1]) / 2
+    return box[0] + reading.xs[j1] - half, box[0] + reading.xs[j2 - 1] + half
+
+
+def _repeats(words: list[Word], lo: int, hi: int, chosen) -> list[Word]:
+    """Words of the line beside a stretch given a date (``lo``..``hi`` after the change)
+    that lie under the date's characters and read as a piece of it: Tesseract's 201 before
+    the stretch it lost (seed 131 case_011: the licence's issue date, 2017年7月23日 under the
+    ring, read 201 and nothing) stayed in front of the date put in its place,
+    2012017年7月23日, no date. They are dropped once every stretch of the line is done (the
+    other stretches' word indices keep till then)."""
+    reading, box, j1, j2 = chosen
+    xa, xb = _date_x(reading, box, j1, j2)
+    text = "".join(reading.chars[j1:j2])
+    out = []
+    for k in [*range(max(0, lo - 2), lo), *range(hi, min(len(words), hi + 2))]:
+        w = words[k]
+        if w.text.strip() and w.text.strip() in text and xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb:
+            log.debug("%r under the date %r dropped", w.text, text)
+            out.append(w)
+    return out
 
 
 _MONTH_FIRST = re.compile(r"^[0-9〇一二三四五六七八九十]{1,2}\s*月")
@@ -361,6 +392,12 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         had = _date_conf(words, start, end)
         if old == value or len(seen) < 2 or (best[0] < SURE and not many and had >= SEEN) or best[0] <= had:
             return None
+        reading, _, j1, j2 = best[1:]
+        if lost_repeat(text[start:end], "".join(reading.chars[j1:j2])):
+            # the views' date is Tesseract's but one of a pair of like digits: the
+            # recogniser's decoding merges two like characters with no blank step between
+            # them (seed 113 case_007: 2020年11月11日 read 2020年1月11日 from both bands, 0.99)
+            return None
     elif not (best[0] >= SURE or (len(seen) >= 2 and best[0] >= AGREE)):
         if best[0] < AGREE or len(seen) > 1:
             return None
@@ -388,9 +425,7 @@ def supports(reading: Reading, date: tuple[str, ...]) -> bool:
 def replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],
               j1: int, j2: int) -> list[Word]:
     """The stretch with the words under the date's characters given way to them."""
-    steps = [b - a for a, b in zip(reading.xs, reading.xs[1:]) if b > a]
-    half = (sorted(steps)[len(steps) // 2] if steps else box[3] - box[1]) / 2
-    xa, xb = box[0] + reading.xs[j1] - half, box[0] + reading.xs[j2 - 1] + half
+    xa, xb = _date_x(reading, box, j1, j2)
     under = [w for w in words if xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb]
     ground = under or [Word(text="", bbox=(xa, box[1], xb, box[3]), conf=0.0)]
     placed = place_reading(reading, j1, j2, ground, ground, box[0])

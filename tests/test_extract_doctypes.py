@@ -550,3 +550,47 @@ def test_the_regulators_types_are_listed_once_as_folded():
 
     types = vocab().company_types
     assert len(types) == len(set(types)) >= 40 and all(fold(t) == t for t in types)
+
+
+HONOR = ["荣誉证书", "上海明途智算科技有限公司：",
+         "经评审，贵单位被认定为“上海市软件和信息服务业重点企业”。特发此证，以资鼓励。"]
+
+
+@pytest.mark.parametrize("signed,low,issuer", [
+    # seed 131 case_011: the issuer's name under its own seal, 信 and 会 lost to the ring
+    ("上海市经济和傍息化委员人", {"傍": 0.0, "人": 0.4}, "上海市经济和信息化委员会"),
+    # the same reading, but sure of every character: not a known body's name misread
+    ("上海市经济和傍息化委员人", {}, None),
+    # a body that is not on the list, read surely: as read, by its suffix
+    ("上海市教育委员会", {}, "上海市教育委员会"),
+    # ... and doubted: two of eight characters off 上海市商务委员会 is too far to take it for that
+    ("上海市教育委员会", {"教育": 0.3}, "上海市教育委员会"),
+])
+def test_an_honours_issuer_read_a_few_characters_off_a_known_body(signed, low, issuer):
+    f = run("honor_certificate", [HONOR + [signed, "二〇二六年四月八日"]], style="ocr", low=low)
+    assert f.get("issuer") and f["issuer"].value == issuer if issuer else "issuer" not in f
+    if issuer and issuer != signed:
+        assert f["issuer"].confidence >= 0.75 and "相差" in f["issuer"].note
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_a_licence_type_whose_label_was_lost(style):
+    """Seed 131 case_011: 类　　型, letter-spaced, not read at all; its value read whole is
+    the regulator's type word for word, a cell of its own. A type's words inside the
+    business scope are none."""
+    lines = [ln.replace("\t类　　型\t", "\t\t") for ln in LICENSE]
+    f = run("business_license", [[ln.format(uscc=_uscc()) for ln in lines]], style=style)
+    assert f["company_type"].value == "有限责任公司(自然人投资或控股)" and "标签" in f["company_type"].note
+    lines = [ln.replace("\t类　　型\t有限责任公司（自然人投资或控股）", "") for ln in LICENSE]
+    lines = [ln.replace("信息技术咨询服务。", "信息技术咨询服务；联营") for ln in lines]
+    f = run("business_license", [[ln.format(uscc=_uscc()) for ln in lines]], style=style)
+    assert "company_type" not in f
+
+
+@pytest.mark.parametrize("speck", ["智", "ee", "7"])
+def test_a_project_reports_title_line_without_a_speck_beside_it(speck):
+    """Seed 127 case_014: the project's name under the report's title, then, a wide blank
+    on, the lettering of a seal on the page's edge read as 智 (0.94) or ee."""
+    name = "数据安全加密存储系统跨行业适配服务项目"
+    f = run("project_report", [["项目情况报告", name + "\t\t" + speck, "一、项目建设背景"]], style="ocr")
+    assert f["project_name"].value == name

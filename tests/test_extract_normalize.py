@@ -45,6 +45,15 @@ D = dt.date
     ("二〇二六年五月二年一日", None),
     ("2026年5月2年1日", None),
     ("2026年5月2", D(2026, 5, 2)),  # 日 lost at a line's end
+    # ... and a day in words whose 十 is misread (seed 131 case_005: 二十四 with 十 read 才)
+    ("二〇二六年一月二才四日", D(2026, 1, 24)),
+    ("二〇二六年一月二 才 四日", None),  # a 日 a word or two on: the day went on, not the 2nd
+    ("二〇二六年一月三才四日", None),  # 三十四: no day
+    ("二〇二六年一月二，", D(2026, 1, 2)),
+    # a century of 三〇: 二 with a stroke of the ring's ink (seed 131 case_011)
+    ("〇〇三〇二六年四月八日〇〇", D(2026, 4, 8)),
+    ("二〇一〇年三月一日", D(2010, 3, 1)),
+    ("三〇二六年四月", None),
     # a year Tesseract cut into two words (seed 53: an audit report's date lost)
     ("20 26年4月25日", D(2026, 4, 25)),
     ("12 2026年4月25日", D(2026, 4, 25)),

@@ -37,6 +37,29 @@ def test_red_seals_and_single_ink_boxes_untouched():
     assert (cv2.cvtColor(out, cv2.COLOR_BGR2GRAY) < 200).sum() > 0.5 * (cv2.cvtColor(ring_only, cv2.COLOR_BGR2GRAY) < 200).sum()
 
 
+def test_dark_seal_with_a_light_halo_faded_text_kept():
+    """Seed 131 case_002: a dark grey seal (ink ~110) whose box holds many lighter specks
+    (~165) and little text. Otsu's split over the box fell between the seal and its specks,
+    so the seal was kept whole; the split is now made again within the darker group, no
+    darker than most of the ring's ink."""
+    rng = np.random.default_rng(7)
+    page = np.full((600, 600, 3), 235, np.uint8)
+    cv2.circle(page, (300, 300), 150, (110, 110, 110), 22)  # a heavy ring ...
+    cv2.circle(page, (300, 300), 100, (115, 115, 115), 30)  # ... and the seal's lettering
+    inked = page[..., 0] < 200
+    page[inked] = (page[inked].astype(int) + rng.integers(-4, 5, (int(inked.sum()), 1))).astype(np.uint8)
+    ys, xs = rng.integers(150, 450, 6000), rng.integers(150, 450, 6000)
+    page[ys, xs] = 165  # the halo of light specks around the seal's ink
+    cv2.putText(page, "26", (240, 320), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 4)  # a little text
+    seal = Seal(page=1, bbox=(150, 150, 450, 450), colour="grey")
+    gray = cv2.cvtColor(fade_grey_seals(page, [seal]), cv2.COLOR_BGR2GRAY)
+    before = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    ring = np.zeros(before.shape, np.uint8)
+    cv2.circle(ring, (300, 300), 150, 255, 16)
+    assert (gray[ring > 0] > 200).mean() > 0.6  # most of the ring is paper now (was 0.06)
+    assert (gray < 60).sum() >= 0.9 * (before < 60).sum()  # the text stays
+
+
 def test_clean_page_is_grey_with_seals_and_ruling_gone():
     """clean_for_ocr hands Tesseract one grey image: the red seal's ink and the table
     ruling are paper, the grey seal's ring faded, the text over it kept."""

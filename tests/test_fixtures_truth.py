@@ -214,3 +214,26 @@ def test_straddle_seal_is_partial_and_cut_by_the_right_edge():
         assert abs(x1 - w) <= 2 and (x1 - x0) < 0.7 * (y1 - y0)  # cut: narrower than it is tall
         assert _ink_share(img[y0:y1, x0:x1], True) > 0.02
         assert _ink_share(img[y0:y1, max(0, x0 - (x1 - x0)):x0 - 5], True) < 0.01  # nothing left of the cut half
+
+
+def test_item_pages_are_the_files_pages():
+    """Seed 131 case_012: an investment table on page 2 of its file, after an acceptance
+    certificate; its line items said page 1, the document's own count, and the pipeline's
+    page 2 (the file's, as the report contract counts pages) was scored a miss."""
+    from fixtures.generate import _on_file_pages
+
+    fields = {"line_items": [{"name": "GPU服务器采购", "amount": 1.0, "page": 1, "bbox": None}],
+              "stated_total": 1.0, "sections_present": ["a"]}
+    moved = _on_file_pages(fields, 1)
+    assert moved["line_items"][0]["page"] == 2 and fields["line_items"][0]["page"] == 1
+    assert moved["stated_total"] == 1.0 and moved["sections_present"] == ["a"]
+    assert _on_file_pages(fields, 0) is fields
+
+
+def test_every_items_page_lies_in_its_document(corpus):
+    _, truths = corpus
+    for t in truths:
+        for d in t.documents:
+            for value in d.fields.values():
+                if isinstance(value, list):
+                    assert all(v["page"] in d.pages for v in value if isinstance(v, dict) and "page" in v), d

@@ -54,10 +54,11 @@ def test_one_view_or_two_kinds_alike_do_not_overrule_a_date():
 
 
 def test_three_kinds_of_view_agreeing_overrule_a_weaker_date_none_was_sure_of():
-    """Seed 37's case_005: Tesseract read 二O〇二六年八月二者八日 (the 2nd, at 0.62); three
-    kinds of view read the 28th, none SURE of every character."""
+    """Seed 37's case_005: Tesseract read 二O〇二六年八月二者八日 (the 2nd, at 0.62; that
+    reading is now the 28th itself, 者 between 二 and 八 being 十, so here Tesseract lost the
+    十八 altogether); three kinds of view read the 28th, none SURE of every character."""
     words = _words([("二O〇二", 0.62), ("六", 0.96), ("年", 0.93), ("八", 1.0), ("月", 1.0), ("二", 1.0),
-                    ("者", 0.19), ("八", 1.0), ("日", 0.99)])
+                    ("日", 0.99)])
     views = [_view("二〇二六年八月二十八日", 0.86, "scanned:band"), _view("二〇二六年八月二十八日", 0.78, "scanned:box"),
              _view("二〇二六年八月二十八日", 0.69, "clean:band")]
     chosen = date_lines._agreed(words, views)
@@ -339,3 +340,45 @@ def test_a_view_that_takes_in_another_lines_date_is_not_this_stretchs():
     assert date_lines._covers(band, dated[0][1], 45)
     assert not date_lines._covers((2524, 2180, 3062, 2241), dated[0][1], 45)  # 4 px of it: not its view
     assert not date_lines._covers((3400, 2156, 3900, 2217), dated[0][1], 45)  # beside it
+
+
+class _Reads:
+    """A recogniser that reads every crop as the same text, surely."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def read(self, crops):
+        return [_view(self.text, 0.99, "clean:box")[0] for _ in crops]
+
+
+def test_tesseracts_piece_of_a_date_beside_the_stretch_given_way_to_the_date():
+    """Seed 131 case_011: a licence's 2017年7月23日 under the ring, read 201 (0.85) and then
+    nothing Tesseract could make out; the look at the stretch after the 201 read the date
+    whole, from 2017 on, and the 201 stayed in front of it: 2012017年7月23日, no date."""
+    from pipeline.ocr import make_line
+
+    words = _words([("网址:", 0.9), ("201", 0.85), ("238_", 0.0)], x0=940)
+    lines = [make_line(words)]
+    box = (980, 90, 1500, 150)  # the stretch's crop: from the 201 on
+    jobs = [(0, 2, 3, [("clean:box", box, np.zeros((60, 520), np.uint8))])]
+
+    def take(stretch, views):
+        reading, b, _ = views[0]
+        return reading, b, 0, len(reading.chars)
+
+    out, crops = date_lines.read_and_replace(_Reads("2017年7月23日"), lines, jobs, 10, "date", take)
+    text = "".join(w.text for w in out[0].words)
+    assert crops == 1 and find_dates(text)[0][0] == dt.date(2017, 7, 23)
+    assert text.startswith("网址:") and "201" not in text.replace("2017", "")
+
+
+def test_views_that_lost_one_of_a_pair_of_like_digits_do_not_overrule_the_date():
+    """Seed 113 case_007: Tesseract read a licence's 2020年11月11日 (0.90); both bands read
+    2020年1月11日 at 0.99: the recogniser's decoding merges two like characters with no
+    blank step between them. A date that differs otherwise is still taken."""
+    words = _words([("2020", 0.99), ("年", 1.0), ("11", 0.89), ("月", 1.0), ("11", 0.9), ("日", 1.0)])
+    views = [_view("2020年1月11日", 0.99, "clean:band"), _view("2020年1月11日", 0.99, "scanned:band")]
+    assert date_lines._agreed(words, views) is None
+    other = [_view("2020年1月17日", 0.99, "clean:band"), _view("2020年1月17日", 0.99, "scanned:band")]
+    assert date_lines._agreed(words, other) is not None

@@ -9,7 +9,9 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.models import Field
 
 from extractors.normalize import fold
-from extractors.reader import DocReader
+from extractors.layout import Span
+from extractors.reader import DocReader, Found, cells
+from extractors.values import Parsed
 from extractors.vocab import vocab
 
 
@@ -128,6 +130,23 @@ def known_type(fld: Field) -> Field:
                                   "note": "；".join(n for n in (fld.note, note) if n)})
 
 
+def type_alone(reader: DocReader) -> Field | None:
+    """A cell that is one of the regulator's types (vocab company_types) word for word,
+    for a licence whose 类型 label was lost (seed 131 case_011: 类　　型, letter-spaced,
+    not read at all, its value read whole). Only a whole cell: a type's words inside a
+    sentence of the business scope (联营, 集体所有制) are no licence type."""
+    types = {fold(t).replace(" ", ""): t for t in vocab().company_types}
+    for row in reader.all_rows():
+        for start, cell in cells(row):
+            stripped = cell.strip()
+            name = types.get(fold(stripped).replace(" ", ""))
+            if name is not None:
+                at = start + cell.index(stripped)
+                return reader.make(Found(Parsed(name, note="未找到“类型”标签，取登记类型原文"),
+                                         [Span(row, at, at + len(stripped))]))
+    return None
+
+
 def _form(text: str) -> str:
     return re.sub(r"\(.*\)", "()", text)
 
@@ -136,6 +155,8 @@ def extract(reader: DocReader) -> dict[str, Field]:
     out = reader.generic()
     if "company_type" in out:
         out["company_type"] = known_type(out["company_type"])
+    elif (alone := type_alone(reader)) is not None:
+        out["company_type"] = alone
     term = out.pop("term", None)
     if term is not None and isinstance(term.value, dict):
         if term.value.get("start"):

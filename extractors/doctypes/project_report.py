@@ -10,7 +10,7 @@ from extractors.doctypes.common import orgs_in_rows, put, sections_present
 from extractors.layout import GAP, Span
 from extractors.normalize import find_dates
 from extractors.normalize.text import has_cjk
-from extractors.reader import DocReader, Found
+from extractors.reader import DocReader, Found, cells, specks
 from extractors.values import Parsed
 from extractors.vocab import vocab
 
@@ -38,13 +38,26 @@ def title_line(reader: DocReader) -> Found | None:
             if not after:
                 break
             nxt = after[0]
-            text = nxt.chars.replace(GAP, " ").strip()
+            span = _without_specks(nxt)
+            text = span.text
             if ":" not in text and len(text) >= 6 and has_cjk(text) and not find_dates(text):
-                return Found(Parsed(text, 0.85, note="取标题下一行"), [Span(nxt, 0, len(nxt.chars))])
+                return Found(Parsed(text, 0.85, note="取标题下一行"), [span])
             break
     else:
         return _named_project_line(rows)
     return None
+
+
+def _without_specks(row) -> Span:
+    """The row without the specks a wide blank parts from its text at either end (seed 127
+    case_014: the project's name, then the lettering of a seal on the page's edge read as 智
+    or ee): a title is one run of text."""
+    parts = [Span(row, a, a + len(c)) for a, c in cells(row)]
+    while len(parts) > 1 and specks(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and specks(parts[0]):
+        parts.pop(0)
+    return Span(row, parts[0].start, parts[-1].end) if parts else Span(row, 0, len(row.chars))
 
 
 def _named_project_line(rows) -> Found | None:

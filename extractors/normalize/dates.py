@@ -33,8 +33,11 @@ _PATTERNS = [
     # 20250305
     re.compile(r"(?<!\d)" + _Y + r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)"),
 ]
+# (a day in words without its 日 is none when a 日 follows a character or two on: the day
+# went on in characters not read as numerals, 一月二才四日, not the 2nd)
 _CN_DATE = re.compile(
-    f"([{_CN_NUM}]{{4}})\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号|(?!\\s*[年月]))"
+    f"([{_CN_NUM}]{{4}})\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月\\s*([{_CN_NUM}]{{1,3}})"
+    f"\\s*(?:日|曰|号|(?!\\s*[年月])(?!(?:\\s*[^\\s日曰号]){{1,2}}\\s*[日曰号]))"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年|-|/|\.|年度)")
 _CN_YEAR = re.compile(f"([{_CN_NUM}]{{4}})\\s*年")
@@ -65,6 +68,8 @@ def _prep(text: str) -> str:
     s = _CN_YEAR_RUN.sub(_cn_year_lookalikes, s)
     s = _CN_YEAR5.sub(_dedupe_year, s)
     s = _CN_CENTURY.sub(_mend_century, s)
+    s = _CN_TEN_LOST.sub("十", s)
+    s = _CN_CENTURY_STROKE.sub("二", s)
     return s
 
 
@@ -117,6 +122,20 @@ _CN_CENTURY = re.compile(
 _CN_DATE_NO_ZERO = re.compile(
     f"(?<![{_CN_NUM}{_ZERO_LIKE}])二([一二])([{_NUMERAL}])\\s*年\\s*([{_CN_NUM}]{{1,3}})\\s*月"
     f"\\s*([{_CN_NUM}]{{1,3}})\\s*(?:日|曰|号)")
+
+
+# ... or whose 二 gained a stroke from the ring's ink (三〇二六年四月八日, seed 131 case_011:
+# the ring's arc along the 二): no date in words on current paperwork is of the 31st century.
+# One that lost a stroke (一〇二六年) is left undated: 一 is also what a speck beside 〇 reads as
+_CN_CENTURY_STROKE = re.compile(
+    f"三(?=[〇○零][{_NUMERAL}]{{2}}\\s*年\\s*[{_CN_NUM}]{{1,3}}\\s*月\\s*[{_CN_NUM}]{{1,3}}\\s*[日曰号])")
+
+
+# a day in words whose 十 a seal's stroke made another character (一月二才四日, seed 131
+# case_005: 二十四 with 十 read as 才 at 0.66): between 二 or 三 and a numeral before 日,
+# the only character a day can hold is 十 (one for one: offsets keep)
+_CN_TEN_LOST = re.compile(
+    f"(?<=[{_CN_NUM}]月[二三])[^\\s{_CN_NUM}年月日曰号](?=[一二三四五六七八九][日曰号])")
 
 
 def _mend_century(m: re.Match) -> str:
