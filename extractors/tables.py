@@ -140,8 +140,10 @@ def _unit_note(unit: int | None, clash: bool) -> str | None:
     return f"金额单位换算×{unit}" if unit and unit != 1 else None
 
 
-def read_amount_table(reader) -> tuple[Field | None, Field | None]:
-    """(line_items field, stated_total field) from the document's table rows."""
+def _table_rows(reader, *, headed: bool):
+    """The table's items (with their spans and amounts as read), its total, its unit and
+    whether the header's unit and a 单位 line disagreed; from the header row on, or, not
+    ``headed``, from the first row on."""
     v = vocab()
     totals = [fold(w).replace(" ", "") for w in v.total_words]
     items: list[dict] = []
@@ -151,7 +153,7 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     unit: int | None = None
     declared: int | None = None  # the unit a 单位：万元 line above the table states
     clash = False
-    in_table = False
+    in_table = not headed
     for page in reader.pages:
         for row in reader.rows[page.number]:
             u = unit_factor(row.chars)
@@ -160,7 +162,7 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
                 # character (金额（万元） read 全 (元) far more often than it makes one up
                 clash = bool(declared and declared != u)
                 unit = max(u, declared) if clash else u
-            elif u and not in_table:
+            elif u and (not in_table or not (headed or items)):  # a 单位 line above the table
                 unit = declared = u
             if _is_header(row):
                 in_table = True
@@ -194,6 +196,19 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
             items.append({"name": nm, "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
             item_spans.append(span)
             item_texts.append(row.chars[a:b])
+    return items, item_spans, item_texts, total, unit, clash
+
+
+def read_amount_table(reader) -> tuple[Field | None, Field | None]:
+    """(line_items field, stated_total field) from the document's table rows.
+
+    The table starts at its header row; when no row of the document reads as a header (its
+    words lost to OCR: 金额（元） read 全而, 序号 read 房, seed 137 case_006), at the first
+    row with a name and an amount, and the rows are read as they come."""
+    found = _table_rows(reader, headed=True)
+    if not found[0] and found[3] is None:
+        found = _table_rows(reader, headed=False)
+    items, item_spans, item_texts, total, unit, clash = found
     cap = CLASH_CONF if clash else 1.0
     items_cap, notes = cap, [_unit_note(unit, clash)]
     if total is not None and items and item_spans[0].row.page.source == "ocr":

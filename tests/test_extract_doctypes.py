@@ -594,3 +594,16 @@ def test_a_project_reports_title_line_without_a_speck_beside_it(speck):
     name = "数据安全加密存储系统跨行业适配服务项目"
     f = run("project_report", [["项目情况报告", name + "\t\t" + speck, "一、项目建设背景"]], style="ocr")
     assert f["project_name"].value == name
+
+
+@pytest.mark.parametrize("style", ["text", "ocr"])
+def test_an_investment_table_whose_header_was_not_read(style):
+    """Seed 137 case_006: the header 序号 投资内容 金额（元） 佐证材料 read 房 投资内容 全而 si;
+    no row reads as a header, and the table is read from its first item on."""
+    lines = ["项目投资明细表", "申报单位：" + NAME + "\t单位：元", "房\t投资内容\t全而\tsi",
+             "1\tGPU服务器采购\t439,000.00\t合同及发票", "2\tRDMA网络交换设备\t461,000.00\t发票",
+             "总计\t900,000.00", "申报单位（盖章）", "2026年6月28日"]
+    f = run("investment_breakdown", [lines], style=style)
+    assert [(i["name"], i["amount"]) for i in f["line_items"].value] == [
+        ("GPU服务器采购", 439_000.0), ("RDMA网络交换设备", 461_000.0)]
+    assert f["stated_total"].value == 900_000.0

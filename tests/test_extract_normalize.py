@@ -222,6 +222,8 @@ def test_money_amount_in_words_with_ocr_slips():
     assert parse_money("测试服务费人民币贰拾制万制什元整") == 288_000  # 捌 read as 制 (real scan)
     # a stray mark before the first numeral is dropped: two numerals never stand together
     assert parse_money("注册资本人民币人参什万元整") == 30_000_000
+    # ... and after a unit (seed 137 case_019: 伍拾伍万叁仟 with 叁 read 人参)
+    assert parse_money("测试服务费人民币伍拾伍万人参什元整") == 553_000
     # but a numeral that cannot be read is not guessed
     assert parse_money("测试服务费人民币僚拾伍万柒仟元整") is None
     assert parse_money("人民币壹佰僚伍万元整") is None
@@ -363,3 +365,25 @@ def test_a_code_with_several_repairs_takes_the_likeliest_as_a_guess():
     # …MOXO would be guessed wrong: which is why a guess is taken less surely)
     assert not find_uscc("91310117MA9BJCM0X0")[0].guessed
     assert not find_uscc("91310117MA9BJCMOXQ")[0].guessed
+
+
+def test_a_code_that_lost_one_of_a_pair_of_like_characters_beside_its_label():
+    """Seed 137 case_003: the kerned JJ of 91310117MA1CEJJY77 read as one J by both
+    readers. Doubling one character: …CEJJY77 and 913101117… pass their check; the second's
+    division 310111 (吴淞区) went out of use in 1988, so the first is taken, as a guess."""
+    from extractors.uscc import division_in_use
+
+    read = find_uscc("91310117MA1CEJY77", allow_extra=True)[0]
+    assert read.valid and read.value == "91310117MA1CEJJY77" and read.guessed and "人工核对" in read.note
+    assert not find_uscc("91310117MA1CEJY77")[0].valid  # not on unlabelled text
+    assert division_in_use("91310117MA1CEJJY77") and division_in_use("91310000MA1CEJJY77")
+    assert not division_in_use("913101117MA1CEJY77") and not division_in_use("91990117MA1CEJJY77")
+
+
+def test_an_organisation_never_starts_with_its_legal_form():
+    """Seed 137 case_012: …上海沐川人工智能科技 / 有限公司松江分公司长期深耕… wrapped across two
+    pages; the second page's 有限公司松江分公司 was taken for the applicant at 0.85."""
+    from extractors.values import org
+
+    assert org("有限公司松江分公司") is None and org("股份有限公司") is None
+    assert org("上海沐川人工智能科技有限公司松江分公司").value == "上海沐川人工智能科技有限公司松江分公司"

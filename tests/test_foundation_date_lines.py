@@ -382,3 +382,18 @@ def test_views_that_lost_one_of_a_pair_of_like_digits_do_not_overrule_the_date()
     assert date_lines._agreed(words, views) is None
     other = [_view("2020年1月17日", 0.99, "clean:band"), _view("2020年1月17日", 0.99, "scanned:band")]
     assert date_lines._agreed(words, other) is not None
+
+
+def test_a_speck_read_as_a_fifth_digit_of_the_year_is_dropped():
+    """Seed 137 case_005: a licence's 2023年8月5日 under the ring, read 20234年8月5日 from
+    both boxes, the 4 at 0.62 and every other digit of the year at 1.00."""
+    words = _words([("2025", 0.45), ("日", 0.9)])
+    probs = [1.0, 1.0, 1.0, 1.0, 0.62, 1.0, 0.99, 0.79, 1.0, 1.0]
+    views = [_view("20234年8月5日", probs, "clean:box"), _view("20234年8月5日", probs, "scanned:box")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2023, 8, 5)
+    # a fifth digit read as surely as the others is no speck: no date is made of it
+    sure = [1.0, 1.0, 1.0, 1.0, 0.95, 1.0, 0.99, 0.79, 1.0, 1.0]
+    assert date_lines._agreed(words, [_view("20234年8月5日", sure, "clean:box"),
+                                      _view("20234年8月5日", sure, "scanned:box")]) is None

@@ -613,3 +613,17 @@ def test_a_sliver_left_of_a_glyph_split_in_two_gives_way_to_the_whole_glyph():
     assert "".join(w.text for w in out) == "上海鼎算人"
     wide = [w.model_copy(update={"bbox": (892, 1065, 941, 1127)}) if w.text == "晶" else w for w in words]
     assert "晶" in "".join(w.text for w in merge(wide, reading, x_origin=689))
+
+
+def test_a_grouped_figure_is_not_regrouped_into_one_with_fewer_digits():
+    """Seed 139 case_001: 8,238,675.85 under a seal, read at 0.37; the recogniser read
+    8238752 over it and the next figure, unsure of most of it. The six digits it confirmed
+    and the separators and digits it did not see dropped made the R&D expense 823,875."""
+    words = _words([("研发", 0.96), ("费用", 0.95), ("8,238,675.85|", 0.37)])
+    probs = (0.99, 0.99, 0.99, 0.99, 0.77, 0.83, 0.94, 0.74, 0.74, 0.86)
+    reading = Reading(tuple("研发费用823875"), probs, tuple(float(i) for i in range(10)))
+    out = merge(words, reading)
+    assert out[2].text == "8,238,675.85|"
+    assert second_reader._figure_cut(words[2:], tuple("823875"))
+    assert not second_reader._figure_cut(words[2:], tuple("8,238,675.85"))
+    assert not second_reader._figure_cut(_words([("2O26", 0.4)]), tuple("26"))  # no grouped figure

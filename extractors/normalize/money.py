@@ -34,10 +34,13 @@ def _fix_upper_ocr(s: str) -> str:
     """Repair misread numerals of an amount in words (人民币索任伍佰万元整 → 壹仟伍佰万元整)."""
     def fix(m: re.Match) -> str:
         run = m.group(2).translate(_UPPER_OCR)
-        if len(run) > 2 and run[0] not in _UPPER and run[1] in _UP_DIGITS:
-            # a stray mark first (人参什 for 叁仟): two numerals never stand together, so
-            # the mark is no numeral of its own and the amount starts after it
-            run = run[1:]
+        # a stray mark before a numeral, first or after a unit (人参什 for 叁仟, 伍拾伍万人参什
+        # for 伍拾伍万叁仟: seed 137 case_019): a numeral or 零 follows a unit, and two
+        # numerals never stand together, so the mark is no numeral of its own; one between
+        # a numeral and a unit (伍人万) stands for a unit and is left, unreadable
+        run = "".join(c for k, c in enumerate(run) if not (
+            len(run) > 2 and c not in _UPPER and k + 1 < len(run) and run[k + 1] in _UP_DIGITS
+            and (k == 0 or run[k - 1] in "拾佰仟万亿")))
         if all(c in _UPPER for c in run):
             return m.group(1) + run + m.group(3)
         return m.group(0)
