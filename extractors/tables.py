@@ -205,10 +205,9 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     The table starts at its header row; when no row of the document reads as a header (its
     words lost to OCR: 金额（元） read 全而, 序号 read 房, seed 137 case_006), at the first
     row with a name and an amount, and the rows are read as they come."""
-    found = _table_rows(reader, headed=True)
-    if not found[0] and found[3] is None:
-        found = _table_rows(reader, headed=False)
-    items, item_spans, item_texts, total, unit, clash = found
+    items, item_spans, item_texts, total, unit, clash = _table_rows(reader, headed=True)
+    if not items and total is None:
+        items, item_spans, item_texts, total, unit, clash = _table_rows(reader, headed=False)
     cap = CLASH_CONF if clash else 1.0
     items_cap, notes = cap, [_unit_note(unit, clash)]
     if total is not None and items and item_spans[0].row.page.source == "ocr":

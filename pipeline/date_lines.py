@@ -392,13 +392,20 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         # a date Tesseract read less surely than SEEN is hardly a reading: two kinds of view
         # overrule it as they would fill a date it lost (seed 61: 二OO六 at 0.42 for 二〇二六)
         had = _date_conf(words, start, end)
-        if old == value or len(seen) < 2 or (best[0] < SURE and not many and had >= SEEN) or best[0] <= had:
-            return None
         reading, _, j1, j2 = best[1:]
-        if lost_repeat(text[start:end], "".join(reading.chars[j1:j2])):
+        viewed = "".join(reading.chars[j1:j2])
+        if lost_repeat(text[start:end], viewed):
             # the views' date is Tesseract's but one of a pair of like digits: the
             # recogniser's decoding merges two like characters with no blank step between
             # them (seed 113 case_007: 2020年11月11日 read 2020年1月11日 from both bands, 0.99)
+            return None
+        if old != value and len(seen) >= 2 and min(s[0] for s in seen) >= AGREE and lost_repeat(viewed, text[start:end]):
+            # ... and the other way round: two kinds of view read a pair of like digits
+            # where Tesseract read one, however sure (seed 151 case_005: a licence's
+            # 2021年11月18日 read 2021年1月18日 at 1.00); the recogniser never splits a
+            # character in two, Tesseract took two narrow 1s for one
+            return best[1:]
+        if old == value or len(seen) < 2 or (best[0] < SURE and not many and had >= SEEN) or best[0] <= had:
             return None
     elif not (best[0] >= SURE or (len(seen) >= 2 and best[0] >= AGREE)):
         if best[0] < AGREE or len(seen) > 1:

@@ -397,3 +397,15 @@ def test_a_speck_read_as_a_fifth_digit_of_the_year_is_dropped():
     sure = [1.0, 1.0, 1.0, 1.0, 0.95, 1.0, 0.99, 0.79, 1.0, 1.0]
     assert date_lines._agreed(words, [_view("20234年8月5日", sure, "clean:box"),
                                       _view("20234年8月5日", sure, "scanned:box")]) is None
+
+
+def test_views_that_read_a_pair_of_like_digits_where_tesseract_read_one_overrule_it():
+    """Seed 151 case_005: Tesseract read a licence's 2021年11月18日 as 2021年1月18日, every
+    character at 1.00; both boxes read 11月 (0.88 and 1.00). The recogniser's decoding can
+    merge two like characters, never split one; one view alone is not enough."""
+    words = _words([("2021", 1.0), ("年", 1.0), ("1", 1.0), ("月", 1.0), ("18", 1.0), ("日", 1.0)])
+    views = [_view("2021年11月18日", 0.88, "clean:box"), _view("2021年11月18日", 1.0, "scanned:box")]
+    chosen = date_lines._agreed(words, views)
+    assert chosen is not None
+    assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2021, 11, 18)
+    assert date_lines._agreed(words, views[1:]) is None
