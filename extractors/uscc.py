@@ -167,13 +167,13 @@ def division_in_use(code: str) -> bool:
     div = code[2:8]
     if not div.isdigit():
         return False
-    found = numdb.get("cn/loc").info(div)
+    found = numdb.get("cn/loc").info(div)  # [(province digits, {...}), (county digits, {...})]
     if len(found) < 2 or not found[0][1]:
         return False  # no such province
     if div.endswith("00"):
         return True
-    county = found[1][1].get("county") if len(found) > 1 and found[1][0] == div[2:] else None
-    return bool(county) and any(_IN_USE.match(part.strip()) for part in county.split(","))
+    county = found[1][1].get("county", "")
+    return any(_IN_USE.match(part.strip()) for part in county.split(","))
 
 
 def _alike(a: str, b: str) -> bool:
@@ -313,13 +313,13 @@ def find_uscc(text: str, *, allow_extra: bool = False, typed: bool = False) -> l
             # …CEJJY77 as one J (seed 137 case_003). Only an exact check pass, and only
             # one: a guess all the same (another character lost, one doubling in about
             # thirty passes by chance), taken as such and put to a reviewer
-            valid = {c.upper() for c in (tok[:k + 1] + tok[k:] for k in range(17)) if is_valid(c.upper())}
+            doubled = {(tok[:k + 1] + tok[k:]).upper(): k for k in range(17)}  # code -> the last k that gives it
+            valid = {c: k for c, k in doubled.items() if is_valid(c)}
             if len(valid) > 1:  # 913101117… doubles a 1 into the division 310111, gone since 1988
-                valid = {c for c in valid if division_in_use(c)}
+                valid = {c: k for c, k in valid.items() if division_in_use(c)}
             if len(valid) == 1:
-                fixed = valid.pop()
-                k = next(i for i in range(17) if fixed[i] != tok[i].upper()) if fixed[:17] != tok.upper() else 17
-                best = UsccRead(fixed, tok, True, f"少识别一位：第{k}、{k + 1}位应为两个“{fixed[k - 1]}”"
+                (fixed, k), = valid.items()
+                best = UsccRead(fixed, tok, True, f"少识别一位：第{k + 1}、{k + 2}位应为两个“{fixed[k]}”"
                                 "（相同字符被识别为一个），已补回，请人工核对", m.start(), m.end(), guessed=True)
         elif len(tok) == 19:
             # unlabelled text: no deletion is guessed, but a W read as two V's is no guess

@@ -8,8 +8,9 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
-from extractors.normalize import fold
+from extractors.doctypes.common import nearest
 from extractors.layout import Span
+from extractors.normalize import fold
 from extractors.reader import DocReader, Found, cells
 from extractors.values import Parsed
 from extractors.vocab import vocab
@@ -75,8 +76,6 @@ def authority_from_seals(reader: DocReader) -> Field | None:
 def _suffix_at(text: str, suffix: str) -> int:
     """Where an authority's suffix starts in a ring reading, -1 if nowhere: exactly, or a
     stretch as long as the suffix within one edit in four characters (市场监智管理局)."""
-    from rapidfuzz.distance import Levenshtein
-
     k = text.find(suffix)
     if k >= 0:
         return k
@@ -91,16 +90,15 @@ def _suffix_at(text: str, suffix: str) -> int:
 def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float, str]:
     """(value, trust, note) for a ring reading ``place`` + ``suffix``. Letters and digits
     are no part of a place: the ring's start picks up specks read as SIH or 6TH."""
-    from rapidfuzz.distance import Levenshtein
-
     place = re.sub(r"[^\u4e00-\u9fff]", "", place)
-    scored = sorted((Levenshtein.distance(place, fold(p)), p) for p in places)
-    if scored:
-        d, name = scored[0]
-        second = scored[1][0] if len(scored) > 1 else 99
+    folded = {fold(p): p for p in places}
+    hit = nearest(place, folded)
+    if hit is not None:
+        d, near, margin = hit
+        name = folded[near]
         if d == 0:
             return name + suffix, 0.9, "取自登记机关印章文字"
-        if d <= 2 and d < second and d < len(name) // 3:
+        if d <= 2 and margin > 0 and d < len(name) // 3:
             return name + suffix, 0.75 - 0.1 * d, f"取自登记机关印章文字（“{place}”按已知地名校正）"
     return place + suffix, 0.45, UNKNOWN_PLACE
 
@@ -118,12 +116,11 @@ def known_type(fld: Field) -> Field:
     decides whether the applicant is a legal person of its own, and a reading off there is
     left as read, for a reviewer."""
     read = fold(str(fld.value)).replace(" ", "")
-    types = {fold(t): t for t in vocab().company_types}
+    types = _known_types()
     if not types or read in types:
         return fld
-    ranked = sorted((Levenshtein.distance(read, t), t) for t in types)
-    (edits, best), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else TYPE_EDITS + TYPE_MARGIN
-    if edits > TYPE_EDITS or runner_up - edits < TYPE_MARGIN or _form(read) != _form(best):
+    edits, best, margin = nearest(read, types)
+    if edits > TYPE_EDITS or margin < TYPE_MARGIN or _form(read) != _form(best):
         return fld
     note = f"“{fld.value}”与登记类型“{types[best]}”相差{edits}字，按后者"
     return fld.model_copy(update={"value": types[best], "confidence": max(fld.confidence, KNOWN_TYPE),
@@ -135,7 +132,7 @@ def type_alone(reader: DocReader) -> Field | None:
     for a licence whose 类型 label was lost (seed 131 case_011: 类　　型, letter-spaced,
     not read at all, its value read whole). Only a whole cell: a type's words inside a
     sentence of the business scope (联营, 集体所有制) are no licence type."""
-    types = {fold(t).replace(" ", ""): t for t in vocab().company_types}
+    types = _known_types()
     for row in reader.all_rows():
         for start, cell in cells(row):
             stripped = cell.strip()
@@ -145,6 +142,12 @@ def type_alone(reader: DocReader) -> Field | None:
                 return reader.make(Found(Parsed(name, note="未找到“类型”标签，取登记类型原文"),
                                          [Span(row, at, at + len(stripped))]))
     return None
+
+
+def _known_types() -> dict[str, str]:
+    """The regulator's types as read text is matched against (folded, no blanks), each to
+    the type as printed."""
+    return {fold(t).replace(" ", ""): t for t in vocab().company_types}
 
 
 def _form(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -30,6 +31,18 @@ _NUMBERING_NOISE = re.compile(r"[一二三四五六七八九十\d()（）〈〉<
 
 # a bracketed numbering whatever the OCR made of its numeral: (/狼) for （八）
 _BRACKETED = re.compile(r"[〈<]?[(（][^)）]{1,3}[)）]\s*")  # a stroke of the bracket read as 〈 too
+
+
+def nearest(read: str, names: Iterable[str]) -> tuple[int, str, float] | None:
+    """The name fewest edits off ``read``: (edits, name, how many more edits off the next
+    nearest name is, infinite when there is no other); None for no names. What a reading
+    is taken for a known name on (a licence's type, an issuer, a place) needs both: few
+    edits, and no rival nearly as near."""
+    ranked = sorted((Levenshtein.distance(read, n), n) for n in names)
+    if not ranked:
+        return None
+    edits, best = ranked[0]
+    return edits, best, (ranked[1][0] - edits if len(ranked) > 1 else math.inf)
 
 
 def strip_numbering(text: str) -> str:

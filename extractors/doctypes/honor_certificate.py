@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
-from extractors.doctypes.common import orgs_in_rows, put, quoted
+from extractors.doctypes.common import nearest, orgs_in_rows, put, quoted
 from extractors.layout import GAP, Span
 from extractors.normalize import fold
 from extractors.reader import DocReader, Found
@@ -40,10 +40,8 @@ def known_issuer(chars: str, confs: list[float]) -> tuple[str, int] | None:
     names = {fold(n): n for n in vocab().honor_issuers}
     if not read or not names or len(read) != len(kept):
         return None
-    ranked = sorted((Levenshtein.distance(read, n), n) for n in names)
-    edits, best = ranked[0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else edits + ISSUER_MARGIN
-    if edits > len(best) // 5 or abs(len(read) - len(best)) > 1 or runner_up - edits < ISSUER_MARGIN:
+    edits, best, margin = nearest(read, names)
+    if edits > len(best) // 5 or abs(len(read) - len(best)) > 1 or margin < ISSUER_MARGIN:
         return None
     differing = [op.src_pos for op in Levenshtein.editops(read, best) if op.tag != "insert"]
     if any(kept[k][1] >= DOUBTED for k in differing):

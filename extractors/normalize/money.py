@@ -27,6 +27,7 @@ _UPPER_OCR = str.maketrans({"任": "仟", "仔": "仟", "忏": "仟", "伯": "�
                             "峙": "肆", "撞": "捌", "章": "壹", "壤": "壹", "参": "叁", "件": "仟",
                             "制": "捌", "别": "捌"})
 _UP_DIGITS = "壹贰叁肆伍陆柒捌玖"
+_UP_UNITS = "拾佰仟万亿"
 _UPPER_AMOUNT = re.compile(r"(人民币|大写)[:\s]*([\u4e00-\u9fff]{1,14}?)(万元|元|圆|亿元)")
 
 
@@ -40,7 +41,7 @@ def _fix_upper_ocr(s: str) -> str:
         # a numeral and a unit (伍人万) stands for a unit and is left, unreadable
         run = "".join(c for k, c in enumerate(run) if not (
             len(run) > 2 and c not in _UPPER and k + 1 < len(run) and run[k + 1] in _UP_DIGITS
-            and (k == 0 or run[k - 1] in "拾佰仟万亿")))
+            and (k == 0 or run[k - 1] in _UP_UNITS)))
         if all(c in _UPPER for c in run):
             return m.group(1) + run + m.group(3)
         return m.group(0)
