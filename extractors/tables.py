@@ -16,6 +16,7 @@ from pipeline.models import Field
 
 from extractors.layout import GAP, Row, Span, doubted_at
 from extractors.normalize import fold, parse_money, unit_factor
+from extractors.normalize.text import paired_brackets
 from extractors.vocab import vocab
 
 # a grouped amount whose commas OCR read as points (1.878,000.00) first, then plain ones
@@ -193,7 +194,7 @@ def _table_rows(reader, *, headed: bool):
                 continue
             nm, na, nb = name
             span = Span(row, na, b)
-            items.append({"name": nm, "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
+            items.append({"name": paired_brackets(nm), "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
             item_spans.append(span)
             item_texts.append(row.chars[a:b])
     return items, item_spans, item_texts, total, unit, clash

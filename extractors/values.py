@@ -149,6 +149,11 @@ def phone(text: str) -> Parsed | None:
     return Parsed(m.group(1)) if m else None
 
 
+# 至长期 with one of its two characters misread (至 长 其 on a 200-dpi licence photo, seed 157
+# case_000) or lost at the line's end: after 至 only a date or 长期 can follow
+_LONG_TERM_MISREAD = re.compile(r"至\s*(?:长\s*[^\d\s]?|[^\d\s]\s*期)\s*\S?$")
+
+
 def term(text: str) -> Parsed | None:
     """营业期限: '2015年08月13日至2045年08月12日' / '...至长期' / '长期' -> {start, end}."""
     s = fold(text)
@@ -158,15 +163,18 @@ def term(text: str) -> Parsed | None:
         # '至2073年11月25日' with the start lost: the one date is the end
         return Parsed({"start": None, "end": dates[0][0].isoformat()}, 0.7)
     start = dates[0][0].isoformat() if dates else None
+    conf = 1.0
     if "长期" in s or "永久" in s or "无固定期限" in s:
         end = "长期"
+    elif len(dates) < 2 and _LONG_TERM_MISREAD.search(s):
+        end, conf = "长期", 0.8
     elif len(dates) >= 2:
         end = dates[1][0].isoformat()
     else:
         end = None
     if start is None and end is None:
         return None
-    return Parsed({"start": start, "end": end}, 1.0 if start and end else 0.7)
+    return Parsed({"start": start, "end": end}, conf if start and end else 0.7)
 
 
 def _first_in_order(s: str, table: list[tuple[str, list[str]]]) -> tuple[str, str] | None:

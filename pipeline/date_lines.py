@@ -239,10 +239,23 @@ def year_joined(words: list[Word], stretches: list[tuple[int, int]]) -> list[tup
         start = end
         while start > before and _YEAR_PART.fullmatch(words[start - 1].text):
             start -= 1
+        if start == end and year_end and have >= 2 and garbled_year_head(words[end - 1], words[lo], 4 - have):
+            start -= 1
         digits = len("".join(w.text for w in words[start:end]).rstrip("年"))
         if start < end and 2 <= digits + have <= 4 and (have or digits >= 2):
             out[k - 1], out[k] = (before, start), (start, hi)
     return [(lo, hi) for lo, hi in out if hi > lo]
+
+
+def garbled_year_head(word: Word, first: Word, lost: int) -> bool:
+    """The word before a stretch whose year is ``lost`` numerals short holds them, misread:
+    as many characters at most, a guess (under ``SEEN``), and no further from the stretch
+    than they would take (seed 167 case_017: 二〇二六年四月十日 on an honour certificate,
+    二〇 read SO at 0.22 a blank before 二六年四月十日)."""
+    text = word.text.strip()
+    height = first.bbox[3] - first.bbox[1]
+    return (0 < len(text) <= lost and word.conf < SEEN
+            and first.bbox[0] - word.bbox[2] <= (lost + 1) * height)
 
 
 # a year, or a year and month, that ends its stretch; the year may have lost a numeral to
@@ -274,8 +287,8 @@ def under_a_seal(box: tuple[float, float, float, float], seals: list[Seal]) -> b
 def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal],
             text_height: float) -> list[str]:
     """Which views of a stretch to read (box, band), none for most. A stretch under a seal
-    with a date in it, or with 年, 月 or 日 and a numeral but no date: the box and, when it is
-    tall, the band. A stretch under a seal that Tesseract lost, when it is tall enough to
+    with a date in it, or with 年, 月 or 日 and a numeral but no date, or numerals only from a
+    year on (``marks_lost``): the box and, when it is tall, the band. A stretch under a seal that Tesseract lost, when it is tall enough to
     be a line of text joined to the ring: the band only (a lost stretch of text height is
     read whole by the second reader already)."""
     from extractors.normalize import find_dates
@@ -285,7 +298,7 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
         return ["box"] if broken_date(text) else []
     tall = box[3] - box[1] > TALL * text_height
     dates = find_dates(text)
-    if len(dates) == 1 or (not dates and _marked(text)):
+    if len(dates) == 1 or (not dates and (_marked(text) or marks_lost(text))):
         return ["box", "band"] if tall else ["box"]
     height = max(w.bbox[3] for w in words) - min(w.bbox[1] for w in words)
     # lost, or left by the second reading as a few numerals (2026年06月04日 joined to a
@@ -303,6 +316,18 @@ def broken_date(text: str) -> bool:
     from extractors.normalize import find_dates
 
     return "年" in text and ("月" in text or "日" in text) and _marked(text) and not find_dates(text)
+
+
+# a year and then numerals only, as many as a month and a day with their marks read as
+# numerals or lost: 2026年5月16日 under a grey seal's edge, its 年月日 faded to 202645 1611
+# (seed 167 case_017, a licence's issue date)
+_MARKS_LOST = re.compile(r"(?:19|20)\d{5,10}")
+_QUOTES = re.compile(r"[\s“”\"'‘’]")
+
+
+def marks_lost(text: str) -> bool:
+    """Numerals only, from a year on, that a date's 年, 月 and 日 may have been lost from."""
+    return bool(_MARKS_LOST.fullmatch(_QUOTES.sub("", text)))
 
 
 def _marked(text: str) -> bool:
@@ -361,7 +386,7 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         value, j1, j2 = dates[0]
         if reading.chars[j2 - 1] not in "日号" and _DAY_CUT_SHORT.match("".join(reading.chars[j2:])):
             continue  # 九月二弄三日 (十 read as 弄): the date ends at 三日, not at 二
-        sureness = min(reading.probs[j1:j2])
+        sureness = min(p for k, p in enumerate(reading.probs[j1:j2], j1) if not fixed_by_form(reading.chars, j1, k))
         kinds = found.setdefault(value, {})
         if sureness >= SEEN and sureness > kinds.get(kind, (0.0,))[0]:
             kinds[kind] = (sureness, reading, box, j1, j2)
@@ -415,6 +440,14 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         if not any(kind != best_kind and supports(other, reading.chars[j1:j2]) for other, _, kind in views):
             return None
     return best[1:]
+
+
+def fixed_by_form(chars, j1: int, k: int) -> bool:
+    """Character k of the date starting at j1 is the 0 of a year 20xx, the one numeral a
+    date's form leaves no choice for (the recogniser is least sure of the round 〇: seed 167
+    case_001 read 二〇二六年八月二十四日 from four views, the 〇 at 0.36-0.65, every other
+    character at 0.97-1.00 from the cleaned page's box)."""
+    return k == j1 + 1 and chars[j1] in "2二" and chars[k] in "0〇○零Oo"
 
 
 _YEAR5 = re.compile(r"(?<!\d)\d{5}(?=年)")

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-26"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-27"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
@@ -79,7 +79,13 @@ CAPITAL_FAIR = 0.60  # in an amount in capitals, a character no such amount hold
 # a capital numeral read this surely (会佰参拾陆万 for 叁佰叁拾陆万: 叁 at 0.73, 会 at 0.36), or
 # to 拾/佰/仟 after a numeral; however sure Tesseract was, such a character cannot be right
 # there (伍人万元整, 人 at 0.91, for 伍佰万元整)
+# ... or this surely when every numeral among its candidates is the same number (叁 at 0.60
+# with 参 its only rival, seed 173 case_009's 叁佰贰拾肆万元整, Tesseract's 僚 at 0.08)
+CAPITAL_ALONE = 0.50
 CAPITAL_NUMERALS = "壹贰叁肆伍陆柒捌玖"
+# the amount numerals by the number they write, capital, common and the usual stand-ins
+_NUMERAL_VALUE = {c: v for v, cs in enumerate(["〇零", "壹一", "贰二两", "叁三参", "肆四", "伍五", "陆六",
+                                                "柒七", "捌八", "玖九"]) for c in cs}
 CAPITAL_WORDS = CAPITAL_NUMERALS + "零拾佰仟万亿元圆角分整"
 AMOUNT_WORDS = CAPITAL_WORDS + "〇一二三四五六七八九十百千两参"  # what an amount in words may hold
 FULL_GLYPH = 0.8  # text heights: a Chinese character Tesseract boxed this wide is a whole glyph,
@@ -473,7 +479,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                         and (is_figure(words[wi].text) or wi in dated)) or (
                         name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
-                        p >= CAPITAL_FAIR and _capital_numeral(reading.chars, j) and first[i] not in AMOUNT_WORDS
+                        (p >= CAPITAL_FAIR or (p >= CAPITAL_ALONE and one_numeral(reading, j)))
+                        and _capital_numeral(reading.chars, j) and first[i] not in AMOUNT_WORDS
                         and _CJK.match(first[i])):
                     new_chars[wi][ci] = reading.chars[j]
                     probs[wi][ci] = reading.probs[j]
@@ -498,6 +505,15 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     for wa, wb, j1, j2 in reversed(_regroup(words, owner, ops, reading, doubt, x_origin)):
         out[wa:wb] = place_reading(reading, j1, j2, words[wa:wb], words, x_origin)
     return out
+
+
+def one_numeral(reading: Reading, j: int) -> bool:
+    """Every numeral among the recogniser's candidates for character j writes one number:
+    its doubt is between two ways of writing it (叁 or 参), not between numbers."""
+    if j >= len(reading.alts):
+        return False
+    values = {_NUMERAL_VALUE[c] for c in reading.alts[j] if c in _NUMERAL_VALUE}
+    return len(values) == 1
 
 
 def _capital_numeral(chars: tuple[str, ...], j: int) -> bool:

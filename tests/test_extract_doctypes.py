@@ -607,3 +607,15 @@ def test_an_investment_table_whose_header_was_not_read(style):
     assert [(i["name"], i["amount"]) for i in f["line_items"].value] == [
         ("GPU服务器采购", 439_000.0), ("RDMA网络交换设备", 461_000.0)]
     assert f["stated_total"].value == 900_000.0
+
+
+@pytest.mark.parametrize("opener", ["〈", "【", "《"])
+def test_an_item_name_whose_opening_bracket_was_misread(opener):
+    """Seed 131 case_012: 智算集群扩容（算力卡） read 智算集群扩容〈算力卡) on a scan. A
+    round closer with no opener of its own makes the misread opener round again."""
+    lines = ["项目投资明细表", "序号\t投资内容\t金额（元）",
+             f"1\t智算集群扩容{opener}算力卡)\t439,000.00", "2\t《运维手册》编制\t61,000.00",
+             "合计\t500,000.00"]
+    f = run("investment_breakdown", [lines], style="ocr")
+    assert [(fold(i["name"]), i["amount"]) for i in f["line_items"].value] == [
+        ("智算集群扩容(算力卡)", 439_000.0), ("《运维手册》编制", 61_000.0)]

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from extractors.normalize import find_year, parse_date, parse_money, parse_param_count, to_simplified
+from extractors.normalize import find_dates, find_year, parse_date, parse_money, parse_param_count, to_simplified
 from extractors.uscc import find_uscc, repair_uscc
+from extractors.values import term
 
 D = dt.date
 
@@ -387,3 +388,27 @@ def test_an_organisation_never_starts_with_its_legal_form():
 
     assert org("有限公司松江分公司") is None and org("股份有限公司") is None
     assert org("上海沐川人工智能科技有限公司松江分公司").value == "上海沐川人工智能科技有限公司松江分公司"
+
+
+@pytest.mark.parametrize("text", ["2014年9月1日至长其", "2014年9月1日至长其2", "2014年9月1日至长", "2018年12月8日至K期"])
+def test_license_term_long_with_a_character_misread(text):
+    """Seed 157 cases 000 and 008: 至长期 read 至 长 其 on licence photos at 200 dpi. After
+    至 only a date or 长期 can follow; the end is taken less surely than when read whole."""
+    parsed = term(text)
+    assert parsed.value["end"] == "长期" and parsed.quality < 1.0
+
+
+@pytest.mark.parametrize("text", ["2014年9月1日至2044年8月31日", "2014年9月1日至", "2014年9月1日至2044年"])
+def test_license_term_not_taken_for_long(text):
+    assert term(text).value["end"] != "长期"
+
+
+@pytest.mark.parametrize("text", ["201 7年8月9日", "20 17年8月9日", "2 017年8月9日", "网址:http://www.gsxt.gov.cn 201 7年8月9日"])
+def test_a_year_tesseract_cut_with_one_blank(text):
+    """Seed 167 case_016: a licence's issue date read 201 7年8月9日 (two words, both sure)."""
+    assert [d for d, *_ in find_dates(text)] == [dt.date(2017, 8, 9)]
+
+
+def test_a_year_cut_twice_or_out_of_range_is_no_year():
+    assert find_dates("2 01 7年8月9日") == []
+    assert find_dates("1 017年8月9日") == []

@@ -409,3 +409,46 @@ def test_views_that_read_a_pair_of_like_digits_where_tesseract_read_one_overrule
     assert chosen is not None
     assert find_dates("".join(w.text for w in date_lines.replaced(words, *chosen)))[0][0] == dt.date(2021, 11, 18)
     assert date_lines._agreed(words, views[1:]) is None
+
+
+def test_a_garbled_head_of_a_year_a_blank_before_it_is_read_with_it():
+    """Seed 167 case_017: 二〇二六年四月十日 on an honour certificate, 二〇 read SO at 0.22 a
+    blank before 二六年四月十日: the stretch of the date takes the guess in."""
+    words = _words([("SO", 0.22), ("二", 1.0), ("六", 1.0), ("年", 1.0), ("四", 1.0), ("月", 1.0),
+                    ("十", 1.0), ("日", 1.0)])
+    words[1:] = [w.model_copy(update={"bbox": (w.bbox[0] + 60, w.bbox[1], w.bbox[2] + 60, w.bbox[3])})
+                 for w in words[1:]]
+    assert date_lines.year_joined(words, [(0, 1), (1, 8)]) == [(0, 8)]
+    # not a word read surely, nor one longer than the numerals the year lacks, nor one far off
+    sure = [words[0].model_copy(update={"conf": 0.9}), *words[1:]]
+    assert date_lines.year_joined(sure, [(0, 1), (1, 8)]) == [(0, 1), (1, 8)]
+    long = [words[0].model_copy(update={"text": "SOS"}), *words[1:]]
+    assert date_lines.year_joined(long, [(0, 1), (1, 8)]) == [(0, 1), (1, 8)]
+    far = [words[0].model_copy(update={"bbox": (700, 100, 780, 140)}), *words[1:]]
+    assert date_lines.year_joined(far, [(0, 1), (1, 8)]) == [(0, 1), (1, 8)]
+
+
+def test_numerals_from_a_year_on_under_a_seal_are_looked_at():
+    """Seed 167 case_017: a licence's 2026年5月16日 under a grey ring's edge, its 年月日 faded
+    with the seal, read 202645 1611: no 年, 月 or 日 left, still a date's numerals."""
+    box = (980, 90, 1500, 150)
+    assert date_lines._shapes(_words([("202645", 0.9), ("1611", 0.68), ("“", 0.02)]), box, [SEAL], 45) == ["box"]
+    assert date_lines._shapes(_words([("202645", 0.9), ("1611", 0.68)]), box, [], 45) == []  # no seal
+    # an amount, a phone number, a code: not from a year on, or not numerals only
+    for text in ("4,182,039.55", "02157812345", "91310117MA60JLWG3J", "1611"):
+        assert date_lines._shapes(_words([(text, 0.9)]), box, [SEAL], 45) == [], text
+
+
+def test_the_naught_of_a_year_in_twenty_needs_no_sureness():
+    """Seed 167 case_001: 二〇二六年八月二十四日 where Tesseract read 二人AAA年八月二十四日, every
+    view unsure of the round 〇 (0.36-0.65) and the cleaned box sure of every other
+    character: after 二 a year's numeral can only be 〇, so the date is taken."""
+    lost = _words([("二", 1.0), ("人", 0.53), ("AAA", 0.10), ("年", 1.0), ("八", 1.0), ("月", 1.0),
+                   ("二", 1.0), ("十", 1.0), ("四", 1.0), ("日", 1.0)])
+    text = "二〇二六年八月二十四日"
+    probs = [1.0, 0.36] + [1.0] * 9
+    chosen = date_lines._agreed(lost, [_view(text, probs, "clean:box")])
+    assert chosen is not None and "".join(chosen[0].chars[chosen[2]:chosen[3]]) == text
+    # the decade unsure is still unsure
+    probs = [1.0, 1.0, 0.36] + [1.0] * 8
+    assert date_lines._agreed(lost, [_view(text, probs, "clean:box")]) is None

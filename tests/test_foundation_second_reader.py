@@ -79,6 +79,20 @@ def test_in_an_amount_in_capitals_a_character_no_amount_holds_gives_way():
     assert merge(_words([("参", 0.9), ("合", 0.36), ("人员", 0.98)]), prose)[1].text == "合"
 
 
+def test_a_capital_numeral_whose_only_rivals_write_the_same_number_gives_way_less_surely():
+    """Seed 173 case_009: 人民币叁佰贰拾肆万元整 with 叁 read 僚 at 0.08 and by the second
+    reader at 0.60, 参 its only other candidate: the doubt is how 3 is written, not which
+    number it is. Rivals that write another number leave Tesseract's word as it was."""
+    words = _words([("币", 0.91), ("僚", 0.08), ("佰", 0.99), ("贰", 1.0)])
+    xs = tuple(float(i) for i in range(4))
+    alike = Reading(tuple("币叁佰贰"), (1.0, 0.599, 0.99, 1.0), xs, alts=("币", "叁参", "佰", "贰"))
+    assert [w.text for w in merge(words, alike)] == ["币", "叁", "佰", "贰"]
+    rivals = Reading(tuple("币叁佰贰"), (1.0, 0.599, 0.99, 1.0), xs, alts=("币", "叁伍", "佰", "贰"))
+    assert [w.text for w in merge(words, rivals)] == ["币", "僚", "佰", "贰"]
+    unsure = Reading(tuple("币叁佰贰"), (1.0, 0.45, 0.99, 1.0), xs, alts=("币", "叁参", "佰", "贰"))
+    assert [w.text for w in merge(words, unsure)] == ["币", "僚", "佰", "贰"]
+
+
 def test_a_unit_of_an_amount_in_capitals_read_surely_as_something_else_is_read_again():
     """Seed 61, case_006: a licence's 人民币伍佰万元整 read 伍人万元整, 人 at 0.91 (too sure to
     be doubted by its confidence); money read it as five yuan. No amount in capitals holds

@@ -22,11 +22,12 @@ _PATTERNS = [
     # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st), nor is one
     # followed by 年, or by 月 and a digit (2026年5月2年1日: 二十一日 with 十 read as 年, not the 2nd)
     # (a year Tesseract cut into two words, 20 26年4月25日, is one year here: before 年 and
-    # a whole month and day nothing else reads so)
+    # a whole month and day nothing else reads so; nor 201 7年8月9日, seed 167 case_016's
+    # licence, or 2 017年: one blank anywhere in the year)
     # A day cut into two words before its 日 (9月1 2日) is the two digits together, unless
     # together they make no day (2024年6月8 5日: a speck of a seal read as 5); a second 月
     # that no numeral follows is the 日 misread (seed 71: a licence's term to 2042年2月4月)
-    re.compile(r"(?<!\d)((?:19|20)\s?\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d\s\d(?=\s*[日曰号])|\d{1,2})(?!\d)"
+    re.compile(r"(?<!\d)((?:19|20)\s?\d{2}|(?:19|20)\d\s\d|(?:1\s9|2\s0)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d\s\d(?=\s*[日曰号])|\d{1,2})(?!\d)"
                r"\s*(?:日|曰|号|月(?!\s*\d)|(?!\s*[年月]))"),
     # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
     re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),

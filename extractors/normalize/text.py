@@ -49,6 +49,16 @@ def fold(text: str) -> str:
     return squash_cjk(text)
 
 
+# what OCR makes of an opening round bracket on scans: 智算集群扩容〈算力卡) (seed 131 case_012)
+_OPEN_LOOKALIKE = re.compile(r"[〈《【\[<{「『]([^()（）〈《【\[<{「『〉》】\]>}」』]*)([)）])")
+
+
+def paired_brackets(text: str) -> str:
+    """An opening bracket misread as another kind, closed by a round one, made round
+    again. Only where the round closer has no opener of its own: 《标题》 and (注) stand."""
+    return _OPEN_LOOKALIKE.sub(lambda m: ("（" if m[2] == "）" else "(") + m[1] + m[2], text)
+
+
 def has_cjk(text: str) -> bool:
     return bool(_CJK_CHAR.search(text))
 
