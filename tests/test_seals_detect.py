@@ -133,3 +133,21 @@ def test_a_seal_stamped_with_little_ink_beside_a_red_one_is_found():
     truth = [{"bbox": (1500, 2200, 2000, 2700)}, {"bbox": (1500, 900, 2000, 1400)}]
     pairs, extra, missed = _match(found, truth)
     assert not extra and not missed
+
+
+def test_a_faint_seal_whose_ring_is_no_blob_is_found_round_its_star(tmp_path):
+    """Seed 179 case_000: the applicant's seal on a licence copy, stamped at ink 0.5. Its
+    ring has ink nearly all round its star (0.98) yet is no blob of its own, and the
+    licence was reported unsealed, an error. Both of the page's seals are found, each where
+    the generator stamped it."""
+    from fixtures.generate import generate_corpus
+    from pipeline.models import MediaType
+    from pipeline.render import page_image
+
+    truth = generate_corpus(tmp_path, cases=1, seed=179, workers=1)[0]
+    licence = next(d for d in truth.documents if d.doc_type == "business_license")
+    assert any(s.faint for s in licence.seals)  # the case is still the one described
+    img = page_image(tmp_path / "case_000" / licence.file, MediaType.pdf, 1, 300)
+    pairs, extra, missed = _match(detect_seals(img, page=1, dpi=300),
+                                  [{"bbox": s.bbox} for s in licence.seals])
+    assert not extra and not missed

@@ -505,17 +505,51 @@ def _red_masks(small: np.ndarray, px_per_mm: float, min_redness: float) -> tuple
     return mask, cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
 
 
-def _faint_rings(small: np.ndarray, px_per_mm: float) -> list[_Candidate]:
+def _faint_rings(masks: tuple[np.ndarray, np.ndarray], px_per_mm: float) -> list[_Candidate]:
     """Round seals stamped with little ink (a photographed 初审意见表's applicant seal, pink
     beside the street's red one): found on a mask of half the redness, and kept only as a
     whole seal, its ring nearly complete and a seal's inside within it (``_has_star_or_text``),
     since at that redness a heading's tint or a photo's colour cast passes too."""
-    masks = _red_masks(small, px_per_mm, FAINT_MIN_REDNESS)
-    if masks is None:
-        return []
     mask, closed = masks
     return [c for c in _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE_FAINT)
             if not c.partial and _has_star_or_text(mask, c.e)]
+
+
+STAR_MM = (5.0, 22.0)  # width and height of a seal's star
+STAR_FILL = (0.3, 0.75)  # share of its box a five-pointed star fills (a disc fills 0.79)
+PLATEAU = 0.02  # ring coverage this close to the best is the same ring (the line's width)
+
+
+def _rings_round_stars(mask: np.ndarray, px_per_mm: float, found: list[_Candidate]) -> list[_Candidate]:
+    """Round seals stamped with little ink whose ring is no blob of its own, found from
+    their star: around a star-shaped blob, the circle of a seal's size with the most ink on
+    it, kept when that ink goes nearly all round (``MIN_RING_COVERAGE_FAINT``) and the
+    inside is a seal's. Seed 179 case_000: an applicant's seal on a licence copy at ink
+    0.5, the ring 0.98 covered around its star yet not found as a blob, so the licence was
+    reported unsealed, an error. Stars inside a seal ``found`` already are skipped."""
+    n, _, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[_Candidate] = []
+    diameters = np.arange(MIN_DIAMETER_MM, HOUGH_MAX_DIAMETER_MM + 0.1, 0.5)
+    for i in range(1, n):
+        _, _, w, h, area = stats[i]
+        if not (STAR_MM[0] * px_per_mm <= min(w, h) and max(w, h) <= STAR_MM[1] * px_per_mm
+                and STAR_FILL[0] <= area / (w * h) <= STAR_FILL[1]):
+            continue
+        cx, cy = float(centres[i][0]), float(centres[i][1])
+        if any(c.e.normalised_radius(np.array([[cx, cy]]))[0] < 1.0 for c in found):
+            continue  # the star of a seal found already
+        rings = [(_ring_coverage(mask, e, inner=0.96, outer=1.04)[0], e) for e in
+                 (_Ellipse(cx, cy, d * px_per_mm / 2, d * px_per_mm / 2, 0.0) for d in diameters)]
+        best = max(cov for cov, _ in rings)
+        if best < MIN_RING_COVERAGE_FAINT:
+            continue
+        e = [e for cov, e in rings if cov >= best - PLATEAU][-1]  # the ring's outer edge
+        if not _has_star_or_text(mask, e):
+            continue
+        x0, y0, x1, y1 = e.bbox()
+        partial = min(x0, y0, mask.shape[1] - x1, mask.shape[0] - y1) < 0
+        out.append(_Candidate(e, partial, best, 0.05, "red", 0.0, by_circle=True))
+    return out
 
 
 def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> list[Seal]:
@@ -537,7 +571,9 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
             cands = _analyse_blobs(closed, px_per_mm, colour="red", min_coverage=MIN_RING_COVERAGE)
             cands += _rectangles(rmask, px_per_mm, MIN_RING_COVERAGE)
     if small.ndim == 3 and _has_chroma(small, FAINT_MIN_REDNESS):
-        cands += _faint_rings(small, px_per_mm)
+        if (faint := _red_masks(small, px_per_mm, FAINT_MIN_REDNESS)) is not None:
+            cands += _faint_rings(faint, px_per_mm)
+            cands += _rings_round_stars(faint[0], px_per_mm, cands)
     if not cands and _page_is_grey(small):
         gmask = _grey_mask(small)
         cc = cv2.connectedComponentsWithStats(gmask, connectivity=8)  # shared by both searches
