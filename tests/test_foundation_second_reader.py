@@ -349,6 +349,28 @@ def test_a_line_tesseract_lost_is_taken_whole_from_a_sure_second_reading():
     assert rebuild(sure_line, reading, x_origin=100) is None
 
 
+def test_a_character_tesseract_read_surely_alone_stays_when_its_lost_line_is_read_anew():
+    """Seed 163 case_008: an audit firm's sign-off Tesseract lost as a whole (上海上 海上 会
+    会计 计师 师旧 …), its 会 read alone at 0.90. Read anew, the 会 became 公 at 0.74; the
+    surer reading of that one character stands. A doubted one (0.60) gives way, and so
+    does one the second reader is surer of."""
+    text = "上海上会会计师事务所"
+
+    def line_with(first_conf: float) -> Line:
+        spec = [("上", 0.2), ("海", 0.1), ("上", 0.3), ("会", first_conf), ("会", 0.2), ("计", 0.1),
+                ("师", 0.0), ("旧", 0.0), ("务", 0.1), ("所", 0.0)]
+        return make_line(_words(spec, x0=1000))
+
+    centres = tuple(20.0 + 50 * i for i in range(len(text)))
+    reading = Reading(tuple("上海上公会计师事务所"), (1.0, 1.0, 1.0, 0.74, *([0.99] * 6)), centres)
+    out = rebuild(line_with(0.90), reading, x_origin=1000)
+    assert out is not None and out.text == text
+    assert out.words[3].conf == 0.90
+    assert rebuild(line_with(0.60), reading, x_origin=1000).text == "上海上公会计师事务所"
+    surer = Reading(reading.chars, (1.0, 1.0, 1.0, 0.95, *([0.99] * 6)), centres)
+    assert rebuild(line_with(0.90), surer, x_origin=1000).text == "上海上公会计师事务所"
+
+
 def test_a_small_line_joined_to_a_title_is_not_rebuilt():
     """Tesseract put a credit code and the large title 营业执照 beside it on one line; a
     crop of both reads as the title alone, which must not replace the code."""
