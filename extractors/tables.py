@@ -194,7 +194,8 @@ def _table_rows(reader, *, headed: bool):
                 continue
             nm, na, nb = name
             span = Span(row, na, b)
-            items.append({"name": paired_brackets(nm), "amount": yuan, "page": page.number, "bbox": list(span.bbox)})
+            items.append({"name": paired_brackets(nm), "amount": yuan, "page": page.number,
+                          "bbox": list(span.bbox)})
             item_spans.append(span)
             item_texts.append(row.chars[a:b])
     return items, item_spans, item_texts, total, unit, clash

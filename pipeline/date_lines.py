@@ -288,9 +288,9 @@ def _shapes(words: list[Word], box: tuple[int, int, int, int], seals: list[Seal]
             text_height: float) -> list[str]:
     """Which views of a stretch to read (box, band), none for most. A stretch under a seal
     with a date in it, or with 年, 月 or 日 and a numeral but no date, or numerals only from a
-    year on (``marks_lost``): the box and, when it is tall, the band. A stretch under a seal that Tesseract lost, when it is tall enough to
-    be a line of text joined to the ring: the band only (a lost stretch of text height is
-    read whole by the second reader already)."""
+    year on (``marks_lost``): the box and, when it is tall, the band. A stretch under a seal
+    that Tesseract lost, when it is tall enough to be a line of text joined to the ring: the
+    band only (a lost stretch of text height is read whole by the second reader already)."""
     from extractors.normalize import find_dates
 
     text = "".join(w.text for w in words)
@@ -386,7 +386,8 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
         value, j1, j2 = dates[0]
         if reading.chars[j2 - 1] not in "日号" and _DAY_CUT_SHORT.match("".join(reading.chars[j2:])):
             continue  # 九月二弄三日 (十 read as 弄): the date ends at 三日, not at 二
-        sureness = min(p for k, p in enumerate(reading.probs[j1:j2], j1) if not fixed_by_form(reading.chars, j1, k))
+        sureness = min(p for k, p in enumerate(reading.probs[j1:j2], j1)
+                       if not fixed_by_form(reading.chars, j1, k))
         kinds = found.setdefault(value, {})
         if sureness >= SEEN and sureness > kinds.get(kind, (0.0,))[0]:
             kinds[kind] = (sureness, reading, box, j1, j2)
@@ -442,7 +443,7 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
     return best[1:]
 
 
-def fixed_by_form(chars, j1: int, k: int) -> bool:
+def fixed_by_form(chars: tuple[str, ...], j1: int, k: int) -> bool:
     """Character k of the date starting at j1 is the 0 of a year 20xx, the one numeral a
     date's form leaves no choice for (the recogniser is least sure of the round 〇: seed 167
     case_001 read 二〇二六年八月二十四日 from four views, the 〇 at 0.36-0.65, every other

@@ -17,6 +17,9 @@ _CN_NUM = "〇○零一二三四五六七八九十两OoО"
 _NUMERAL = "〇○零一二三四五六七八九"  # the digits of a year in words
 
 _Y = r"((?:19|20)\d{2})"
+# a year of 19xx or 20xx with at most one blank in it, wherever Tesseract cut the word
+_YEAR_ONE_BLANK = r"(?:19|20)\s?\d{2}|(?:19|20)\d\s\d|(?:1\s9|2\s0)\d{2}"
+
 _PATTERNS = [
     # 2025年3月5日 (日 may be read as 曰 or missing at a line end); a day of three digits
     # is none (2026年8月311: 3日 with 日 read as 11 under a seal, not the 31st), nor is one
@@ -27,7 +30,7 @@ _PATTERNS = [
     # A day cut into two words before its 日 (9月1 2日) is the two digits together, unless
     # together they make no day (2024年6月8 5日: a speck of a seal read as 5); a second 月
     # that no numeral follows is the 日 misread (seed 71: a licence's term to 2042年2月4月)
-    re.compile(r"(?<!\d)((?:19|20)\s?\d{2}|(?:19|20)\d\s\d|(?:1\s9|2\s0)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d\s\d(?=\s*[日曰号])|\d{1,2})(?!\d)"
+    re.compile(r"(?<!\d)(" + _YEAR_ONE_BLANK + r")\s*年\s*(\d{1,2})\s*月\s*(\d\s\d(?=\s*[日曰号])|\d{1,2})(?!\d)"
                r"\s*(?:日|曰|号|月(?!\s*\d)|(?!\s*[年月]))"),
     # 2025-03-05 / 2025/3/5 / 2025.3.5 / 2025_03_05
     re.compile(_Y + r"\s*[-/.．_]\s*(\d{1,2})\s*[-/.．_]\s*(\d{1,2})(?!\d)"),
