@@ -425,7 +425,8 @@ def _agreed(words: list[Word], views: list[tuple[Reading, tuple[int, int, int, i
             # recogniser's decoding merges two like characters with no blank step between
             # them (seed 113 case_007: 2020年11月11日 read 2020年1月11日 from both bands, 0.99)
             return None
-        if old != value and len(seen) >= 2 and min(s[0] for s in seen) >= AGREE and lost_repeat(viewed, text[start:end]):
+        if (old != value and len(seen) >= 2 and min(s[0] for s in seen) >= AGREE
+                and lost_repeat(viewed, text[start:end])):
             # ... and the other way round: two kinds of view read a pair of like digits
             # where Tesseract read one, however sure (seed 151 case_005: a licence's
             # 2021年11月18日 read 2021年1月18日 at 1.00); the recogniser never splits a

@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
-from extractors.doctypes.common import nearest
+from extractors.doctypes.common import by_folded, nearest
 from extractors.layout import Span
 from extractors.normalize import fold
 from extractors.reader import DocReader, Found, cells
@@ -91,7 +91,7 @@ def _known_place(place: str, suffix: str, places: list[str]) -> tuple[str, float
     """(value, trust, note) for a ring reading ``place`` + ``suffix``. Letters and digits
     are no part of a place: the ring's start picks up specks read as SIH or 6TH."""
     place = re.sub(r"[^\u4e00-\u9fff]", "", place)
-    folded = {fold(p): p for p in places}
+    folded = by_folded(places)
     hit = nearest(place, folded)
     if hit is not None:
         d, near, margin = hit
@@ -116,7 +116,7 @@ def known_type(fld: Field) -> Field:
     decides whether the applicant is a legal person of its own, and a reading off there is
     left as read, for a reviewer."""
     read = fold(str(fld.value)).replace(" ", "")
-    types = _known_types()
+    types = by_folded(vocab().company_types)
     if not types or read in types:
         return fld
     edits, best, margin = nearest(read, types)
@@ -132,7 +132,7 @@ def type_alone(reader: DocReader) -> Field | None:
     for a licence whose 类型 label was lost (seed 131 case_011: 类　　型, letter-spaced,
     not read at all, its value read whole). Only a whole cell: a type's words inside a
     sentence of the business scope (联营, 集体所有制) are no licence type."""
-    types = _known_types()
+    types = by_folded(vocab().company_types)
     for row in reader.all_rows():
         for start, cell in cells(row):
             stripped = cell.strip()
@@ -142,12 +142,6 @@ def type_alone(reader: DocReader) -> Field | None:
                 return reader.make(Found(Parsed(name, note="未找到“类型”标签，取登记类型原文"),
                                          [Span(row, at, at + len(stripped))]))
     return None
-
-
-def _known_types() -> dict[str, str]:
-    """The regulator's types as read text is matched against (folded, no blanks), each to
-    the type as printed."""
-    return {fold(t).replace(" ", ""): t for t in vocab().company_types}
 
 
 def _form(text: str) -> str:

@@ -45,6 +45,12 @@ def nearest(read: str, names: Iterable[str]) -> tuple[int, str, float] | None:
     return edits, best, (ranked[1][0] - edits if len(ranked) > 1 else math.inf)
 
 
+def by_folded(names: Iterable[str]) -> dict[str, str]:
+    """Known names as read text is matched against them (folded, no blanks), each to the
+    name as printed: the keys ``nearest`` ranks, the values what a match returns."""
+    return {fold(n).replace(" ", ""): n for n in names}
+
+
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1).strip()
 

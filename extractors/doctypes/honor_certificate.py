@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
-from extractors.doctypes.common import nearest, orgs_in_rows, put, quoted
+from extractors.doctypes.common import by_folded, nearest, orgs_in_rows, put, quoted
 from extractors.layout import GAP, Span
 from extractors.normalize import fold
 from extractors.reader import DocReader, Found
@@ -37,7 +37,7 @@ def known_issuer(chars: str, confs: list[float]) -> tuple[str, int] | None:
     search by the suffix finds no 委员会 there."""
     kept = [(fold(c), conf) for c, conf in zip(chars, confs) if not _NOT_NAME.fullmatch(c)]
     read = "".join(c for c, _ in kept)
-    names = {fold(n): n for n in vocab().honor_issuers}
+    names = by_folded(vocab().honor_issuers)
     if not read or not names or len(read) != len(kept):
         return None
     edits, best, margin = nearest(read, names)
