@@ -52,6 +52,8 @@ class Tally:
     fn: int = 0
     owner_ok: int = 0
     owner_n: int = 0
+    shape_ok: int = 0
+    shape_n: int = 0
     det_ms: list[float] = field(default_factory=list)  # wall clock
     cpu_ms: list[float] = field(default_factory=list)  # CPU time (the machine may be shared)
     misses: list[str] = field(default_factory=list)
@@ -62,24 +64,36 @@ class Tally:
         self.fn += other.fn
         self.owner_ok += other.owner_ok
         self.owner_n += other.owner_n
+        self.shape_ok += other.shape_ok
+        self.shape_n += other.shape_n
         self.det_ms += other.det_ms
         self.cpu_ms += other.cpu_ms
         self.misses += other.misses
+
+    def judge(self, what: str, ok: bool, miss: str) -> None:
+        """One matched seal's ``what`` (owner, shape) scored: right, or listed as a miss."""
+        setattr(self, f"{what}_n", getattr(self, f"{what}_n") + 1)
+        if ok:
+            setattr(self, f"{what}_ok", getattr(self, f"{what}_ok") + 1)
+        else:
+            self.misses.append(miss)
 
     def row(self, name: str) -> str:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
         own = f"{self.owner_ok / self.owner_n:.3f}" if self.owner_n else "  -  "
+        shape = f"{self.shape_ok / self.shape_n:.3f}" if self.shape_n else "  -  "
         ms = f"{statistics.mean(self.det_ms):6.1f}" if self.det_ms else "   -  "
         cpu = f"{statistics.mean(self.cpu_ms):6.1f}" if self.cpu_ms else "   -  "
         p95 = f"{np.percentile(self.cpu_ms, 95):6.1f}" if self.cpu_ms else "   -  "
         return (f"{name:<22} {len(self.det_ms):>5} {self.tp + self.fn:>5} {self.tp:>4} {self.fp:>4} {self.fn:>4} "
-                f"{p:>6.3f} {r:>6.3f} {own:>6} {self.owner_n:>4} {ms} {cpu} {p95}")
+                f"{p:>6.3f} {r:>6.3f} {own:>6} {self.owner_n:>4} {shape:>6} {ms} {cpu} {p95}")
 
 
 HEADER = (f"{'corpus / case':<22} {'pages':>5} {'seals':>5} {'tp':>4} {'fp':>4} {'fn':>4} "
-          f"{'prec':>6} {'recall':>6} {'owner':>6} {'n':>4} {'wall':>6} {'cpu':>6} {'cpu95':>6}")
-LEGEND = ("owner: share of matched seals whose owner is right (n of them); wall/cpu/cpu95: "
+          f"{'prec':>6} {'recall':>6} {'owner':>6} {'n':>4} {'shape':>6} {'wall':>6} {'cpu':>6} {'cpu95':>6}")
+LEGEND = ("owner: share of matched seals whose owner is right (n of them); shape: share of "
+          "matched seals detected round/oval/square as they are; wall/cpu/cpu95: "
           "detection only, ms per page (mean wall clock, mean and 95th percentile CPU time)")
 
 
@@ -119,14 +133,14 @@ def score_page(img: np.ndarray, truth: list[dict], *, page: int, dpi: int = 300,
             continue
         used.add(best)
         t.tp += 1
+        if truth[best].get("shape"):
+            t.judge("shape", seal.shape == truth[best]["shape"],
+                    f"SHAPE {label} truth={truth[best]['shape']} got={seal.shape} {tuple(round(v) for v in seal.bbox)}")
         if read:
             seal = assign_owner(seal, applicant_name=applicant, third_parties=third_parties, policy=policy)
-            t.owner_n += 1
-            if seal.owner == truth[best]["owner"]:
-                t.owner_ok += 1
-            else:
-                t.misses.append(f"OWNER {label} truth={truth[best]['owner']}:{truth[best]['text']} "
-                                f"got={seal.owner} read={seal.text!r} score={seal.owner_score}")
+            t.judge("owner", seal.owner == truth[best]["owner"],
+                    f"OWNER {label} truth={truth[best]['owner']}:{truth[best]['text']} "
+                    f"got={seal.owner} read={seal.text!r} score={seal.owner_score}")
     for i, tr in enumerate(truth):
         if i not in used:
             t.fn += 1
@@ -157,8 +171,10 @@ def _third_parties(doc, policy) -> list[str]:
     return [n for n in names if isinstance(n, str) and n]
 
 
-def generated(cases: int, seed: int, policy, read: bool, out_dir: Path | None) -> Tally | None:
-    """Score a generated corpus; None when the generator is not available."""
+def generated(cases: int, seed: int, policy, read: bool, out_dir: Path | None,
+              deskew: bool = False) -> Tally | None:
+    """Score a generated corpus; None when the generator is not available. ``deskew``: the
+    page straightened first, as the pipeline reads it (``_straightened``)."""
     from fixtures.truth import load_truth
     from pipeline import render
     from pipeline.models import MediaType
@@ -194,11 +210,46 @@ def generated(cases: int, seed: int, policy, read: bool, out_dir: Path | None) -
                         img = np.ascontiguousarray(np.rot90(img, k=f.rotation // 90))
                     dpi = f.dpi if (media != MediaType.pdf and f.dpi) else 300
                     seals = [s.model_dump() for s in (doc.seals if doc else []) if s.page == pno]
+                    if deskew:
+                        img, seals = _as_read(img, seals, path, media, pno)
+                        dpi = 300
                     tps = _third_parties(doc, policy) if doc else []
                     tally.add(score_page(img, seals, page=pno, dpi=dpi, applicant=truth.applicant.name,
                                          third_parties=tps, policy=policy, read=read,
                                          label=f"{truth.case_id}/{f.path}#{pno}"))
     return tally
+
+
+def _as_read(img: np.ndarray, seals: list[dict], path: Path, media, pno: int) -> tuple[np.ndarray, list[dict]]:
+    """The page as pipeline.pages looks for its seals: an image scaled to 300 dpi, then
+    deskewed; and the truth boxes moved with it (scaled; each box's centre turned, a seal's
+    box keeping its size)."""
+    import cv2
+
+    from pipeline import geometry, render
+    from pipeline.models import MediaType
+    from pipeline.pages import _normalise_resolution
+
+    if media != MediaType.pdf:
+        scaled = _normalise_resolution(img, render.image_dpi(path, pno), 300)
+        f = scaled.shape[1] / img.shape[1]
+        img = scaled
+        seals = [{**s, "bbox": [v * f for v in s["bbox"]]} if s.get("bbox") is not None else s for s in seals]
+    skew = geometry.estimate_skew(img)
+    out = geometry.deskew(img, skew)
+    if out is img:
+        return img, seals
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+    moved = []
+    for seal in seals:
+        if seal.get("bbox") is not None:
+            x0, y0, x1, y1 = seal["bbox"]
+            cx, cy = m @ np.array([(x0 + x1) / 2, (y0 + y1) / 2, 1.0])
+            hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
+            seal = {**seal, "bbox": [cx - hw, cy - hh, cx + hw, cy + hh]}
+        moved.append(seal)
+    return out, moved
 
 
 def _media(path: Path):
@@ -261,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None, help="an already generated corpus folder")
     ap.add_argument("--ink-pages", type=int, default=4, help="pages for the red-suppression OCR test")
     ap.add_argument("--no-read", action="store_true", help="detection only")
+    ap.add_argument("--as-read", dest="deskew", action="store_true",
+                    help="generated pages scaled to 300 dpi and straightened first, as the pipeline reads them")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
@@ -277,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         total.add(tally)
     print(total.row("synthetic (all)"))
     if args.cases > 0 or args.corpus:
-        gen = generated(args.cases, args.seed, policy, read, args.corpus)
+        gen = generated(args.cases, args.seed, policy, read, args.corpus, deskew=args.deskew)
         if gen is None:
             print("generated corpus: generator not available")
         else:

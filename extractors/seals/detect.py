@@ -31,6 +31,14 @@ MIN_RING_COVERAGE_GREY = 0.85
 FAINT_MIN_REDNESS = 6.0  # a second look at half the redness floor, for seals stamped with little ink
 MIN_RING_COVERAGE_FAINT = 0.85
 MAX_FIT_RESIDUAL = 0.075
+# a 公章 is round, a special-purpose seal often oval (40 x 30 or 45 x 30 mm: axes 1.33-1.5
+# apart). Axes closer than ROUND_ASPECT are a round seal as fitted; up to OVAL_ASPECT the
+# boundary decides (``_circle_fits``): a line of body text that runs out of the ring
+# bulges the blob's outline, and the free ellipse fitted to it came out 1.20 for a round
+# seal on a deskewed photo of an investment table (seed 179 case_005)
+ROUND_ASPECT = 1.15
+OVAL_ASPECT = 1.30
+ROUND_BAND = 0.04  # a boundary point this close (in radii) to a fitted curve lies on it
 SPLIT_MIN_COVERAGE = 0.8  # mean |r/r_ellipse - 1| of the outer boundary
 
 
@@ -180,6 +188,13 @@ class _Candidate:
     score: float
     box: tuple[float, float, float, float] | None = None  # rectangular seals: their own box
     by_circle: bool = False  # found by the circle search (less exact than a fitted blob)
+    circle_fits: bool = False  # a circle lies on the outline as well as the ellipse does
+
+    def shape(self) -> str:
+        if self.box is not None:
+            return "square"
+        aspect = max(self.e.a, self.e.b) / min(self.e.a, self.e.b)
+        return "round" if aspect < ROUND_ASPECT or (aspect < OVAL_ASPECT and self.circle_fits) else "oval"
 
 
 def _analyse_blobs(mask: np.ndarray, px_per_mm: float, *, colour: str, min_coverage: float,
@@ -335,7 +350,26 @@ def _single(filled, comp, origin, edges, size, mask, px_per_mm, colour, min_cove
     x0, y0, x1, y1 = e.bbox()
     span = max(x1 - x0, y1 - y0)
     partial = min(x0, y0, w - x1, h - y1) < -0.06 * span
-    return [_Candidate(e, partial, cov, res, colour, 0.0)]
+    return [_Candidate(e, partial, cov, res, colour, 0.0, circle_fits=_circle_fits(e, pts))]
+
+
+def _circle_fits(e: _Ellipse, pts: np.ndarray) -> bool:
+    """Whether a circle lies on the blob's outline nearly as well as the fitted ellipse:
+    the circle is fitted to the outline points near the ellipse, then again to those near
+    itself (what bulges out of the ring drops away), and must hold within ``ROUND_BAND``
+    nearly as many of the outline's points as the ellipse does. Of an oval seal's outline
+    a circle holds only where the two cross (four short stretches)."""
+    near = pts[np.abs(e.normalised_radius(pts) - 1.0) < 2 * ROUND_BAND]
+    circle = _fit_circle(near if len(near) >= 12 else pts)
+    if circle is None:
+        return False
+    near = pts[np.abs(circle.normalised_radius(pts) - 1.0) < 1.5 * ROUND_BAND]
+    circle = _fit_circle(near) if len(near) >= 12 else circle
+    if circle is None:
+        return False
+    on_ellipse = float(np.mean(np.abs(e.normalised_radius(pts) - 1.0) < ROUND_BAND))
+    on_circle = float(np.mean(np.abs(circle.normalised_radius(pts) - 1.0) < ROUND_BAND))
+    return on_circle >= on_ellipse - 0.05
 
 
 def _split(filled, origin, size, mask, px_per_mm, colour, min_coverage):
@@ -597,11 +631,7 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         if any(_iou(box, b) > 0.5 or _inside(b, box) > 0.6 for b in boxes):
             continue
         boxes.append(box)
-        if c.box is not None:
-            shape = "square"
-        else:
-            shape = "round" if max(c.e.a, c.e.b) / min(c.e.a, c.e.b) < 1.15 else "oval"
-        seals.append(Seal(page=page, bbox=tuple(round(v, 1) for v in box), shape=shape,
+        seals.append(Seal(page=page, bbox=tuple(round(v, 1) for v in box), shape=c.shape(),
                           partial=c.partial, colour=c.colour, score=_score(c)))
     seals.sort(key=lambda s: (s.bbox[1], s.bbox[0]))
     return seals
