@@ -173,3 +173,25 @@ def test_a_round_seal_whose_outline_text_bulges_is_round(tmp_path):
     upright = geometry.deskew(img, geometry.estimate_skew(img))
     (found,) = detect_seals(upright, page=1, dpi=300)
     assert found.shape == "round"
+
+
+def test_a_piece_of_a_copied_seal_gives_way_to_the_seal_found_whole(tmp_path):
+    """Seed 179 case_001: on a name-change file's licence copy, business-scope text runs
+    across the applicant's grey seal and joins a third of its ring into one blob. That
+    blob, fitted as an oval 0.6 of the seal wide, was kept and the circle search's whole
+    seal dropped as overlapping it: the copy's seal read 灵属信, the licence got a warning.
+    Now the whole seal is found where the generator stamped it, round, and no piece."""
+    from fixtures.generate import generate_one
+    from pipeline import geometry
+    from pipeline.models import MediaType
+    from pipeline.render import page_image
+
+    truth = generate_one(tmp_path, index=1, seed=179)
+    doc = next(d for d in truth.documents if d.file == "企业名称变更材料.pdf" and d.doc_type == "business_license")
+    seals = [s for s in doc.seals if s.page == 2]
+    assert sorted(s.colour for s in seals) == ["grey", "grey"]  # the case is still the one described
+    img = page_image(tmp_path / "case_001" / doc.file, MediaType.pdf, 2, 300)
+    found = detect_seals(geometry.deskew(img, geometry.estimate_skew(img)), page=2, dpi=300)
+    pairs, extra, missed = _match(found, [{"bbox": s.bbox} for s in seals])
+    assert not extra and not missed
+    assert all(s.shape == "round" for s, _ in pairs)

@@ -503,6 +503,18 @@ def _iou(a, b) -> float:
     return inter / ua if ua > 0 else 0.0
 
 
+FRAGMENT = 0.75  # of a seal's diameter: a blob inside a seal found whole and no wider is a piece of it
+
+
+def _fragment_of(blob: _Candidate, circle: _Candidate) -> bool:
+    """Whether a blob fitted on a copy is a piece of a seal the circle search found whole
+    (its ring, text band and star checked): on a licence copy, business-scope text across
+    the seal joined a third of its ring into one blob, fitted as an oval 0.6 of the seal
+    wide, which was kept before the circle and read as 灵属信 (seed 179 case_001)."""
+    return (max(blob.e.a, blob.e.b) < FRAGMENT * min(circle.e.a, circle.e.b)
+            and _inside(blob.e.bbox(), circle.e.bbox()) > 0.9)
+
+
 def _inside(a, b) -> float:
     """Share of box a that lies inside box b."""
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
@@ -618,7 +630,8 @@ def detect_seals(img_bgr: np.ndarray, *, page: int, dpi: int = DEFAULT_DPI) -> l
         grey_img = small if small.ndim == 2 else cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
         local = cv2.adaptiveThreshold(grey_img, 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                       cv2.THRESH_BINARY_INV, 31, 10)
-        cands += [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
+        circles = [c for c in _hough_grey(grey_img, local, px_per_mm) if _has_star_pattern(local, c.e)]
+        cands = [c for c in cands if not any(_fragment_of(c, circle) for circle in circles)] + circles
         cands += [replace(c, colour="grey") for c in _rectangles(gmask, px_per_mm, MIN_RING_COVERAGE_GREY, cc=cc)]
     # rectangles first (a frame is unambiguous), fitted blobs before circle-search finds
     cands.sort(key=lambda c: (c.box is None, c.by_circle, -c.coverage))
