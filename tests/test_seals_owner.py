@@ -324,3 +324,21 @@ def test_another_company_whose_attempts_are_in_its_lattices(policy):
     s = _owner(readings[0], applicant="上海格物计算技术有限公司", readings=readings, lattices=lattices,
                policy=policy)
     assert (s.owner, s.owner_name) == ("other", "上海九章云计算技术有限公司")
+
+
+def test_an_attempt_that_read_one_character_names_no_one(policy):
+    """Seed 179 case_019: the applicant's faint seal on a 150-dpi licence photo. One of its
+    four attempts read only 车, whose lattice scored 100 for 上海市松江区车墩镇人民政府: the
+    seal was taken for the town's, and the licence reported 未加盖 (an error). A lattice is
+    held to what a reading is, three characters at least: the seal is unknown, a person
+    looks (a warning)."""
+    seal = _owner("上海海有务技有维公司", applicant="上海沐川网络科技有限公司",
+                  readings=["上海海有务技有维公司", "国体太热镇科业教限公司", "车", "昇"],
+                  lattices=["≈上正L北Z|海AR成国|海Aa|有A质|务有特|技证设|有行育|维有限|公发必验|司",
+                            "≈国汉民医海|体济海|太共大从热|热经科|镇银限集|科务A|业显医技|教技有农家|限维政服|公会委发验|司",
+                            "≈车年军体", "≈昇再科残"], policy=policy)
+    assert seal.owner == "unknown"
+    # a lattice of a whole ring still names its authority
+    town = _owner("上海市松江区车墩镇人民政府", applicant="上海沐川网络科技有限公司",
+                  lattices=["≈上|海|市|松|江|区|车|墩|镇|人|民|政|府"], policy=policy)
+    assert (town.owner, town.owner_name) == ("authority", "上海市松江区车墩镇人民政府")

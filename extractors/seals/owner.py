@@ -532,7 +532,10 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
                             if t and not t.startswith(LATTICE_MARK))
                 if len(_CJK.findall(r)) >= th.min_chars]
 
-    lattices = [t for t in seal.lattices if t.startswith(LATTICE_MARK)]
+    # a lattice is held to what a reading is: an attempt that made one or two characters of
+    # the ring (车 off a faint seal on a 150-dpi licence photo) names no one, and scored 100
+    # for 上海市松江区车墩镇人民政府, whose seal the applicant's was then taken for
+    lattices = [t for t in seal.lattices if t.startswith(LATTICE_MARK) and len(_cells(t)) >= th.min_chars]
 
     def score(name: str) -> float:
         return max([name_score(name, r, vocab) for r in readings + lattices]
