@@ -342,3 +342,15 @@ def test_an_attempt_that_read_one_character_names_no_one(policy):
     town = _owner("上海市松江区车墩镇人民政府", applicant="上海沐川网络科技有限公司",
                   lattices=["≈上|海|市|松|江|区|车|墩|镇|人|民|政|府"], policy=policy)
     assert (town.owner, town.owner_name) == ("authority", "上海市松江区车墩镇人民政府")
+
+
+def test_an_authority_of_another_district_keeps_its_own_name(policy):
+    """Seed 179 case_019: a licence registered in 闵行区 carries 上海市闵行区市场监督管理局's
+    seal, read right. It is an authority's seal, but it was named 上海市松江区市场监督管理局,
+    the listed name it scores 85 against, and a reviewer would read the wrong district. A
+    seal read as the district's own keeps the listed name."""
+    other = _owner("上海市闵行区市场监督管理局", readings=["上海市闵行区市场监督管理局", "上海市岗行区市场监督管理局"],
+                   policy=policy)
+    assert (other.owner, other.owner_name) == ("authority", "上海市闵行区市场监督管理局")
+    own = _owner("上海市松江区市场监管管理局", policy=policy)
+    assert (own.owner, own.owner_name) == ("authority", "上海市松江区市场监督管理局")

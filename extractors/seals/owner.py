@@ -556,7 +556,15 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
         cands.append(_Cand(score(name), "authority", name))
     cands.sort(key=lambda c: (-round(c.score, 1), -len(c.name)))
 
+    district = _attr(policy, "district", None)
+    districts = [d for d in [_attr(district, "name", None), *(_attr(district, "other_districts", None) or [])] if d]
+
     def done(owner: str, name: str | None, score: float | None) -> Seal:
+        ring_district = next((d for d in districts if d in reading), None)
+        if owner == "authority" and name and ring_district and ring_district not in name:
+            # the ring names another district's body than the listed one it is close to
+            # (上海市闵行区市场监督管理局 scores 85 for 松江区's): shown as the ring says it
+            name = reading
         return seal.model_copy(update={"owner": owner, "owner_name": name,
                                        "owner_score": None if score is None else round(score, 1)})
 
