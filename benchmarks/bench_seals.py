@@ -172,9 +172,9 @@ def _third_parties(doc, policy) -> list[str]:
 
 
 def generated(cases: int, seed: int, policy, read: bool, out_dir: Path | None,
-              deskew: bool = False) -> Tally | None:
-    """Score a generated corpus; None when the generator is not available. ``deskew``: the
-    page straightened first, as the pipeline reads it (``_straightened``)."""
+              as_read: bool = False) -> Tally | None:
+    """Score a generated corpus; None when the generator is not available. ``as_read``:
+    each page as the pipeline looks for its seals (``_as_read``)."""
     from fixtures.truth import load_truth
     from pipeline import render
     from pipeline.models import MediaType
@@ -210,7 +210,7 @@ def generated(cases: int, seed: int, policy, read: bool, out_dir: Path | None,
                         img = np.ascontiguousarray(np.rot90(img, k=f.rotation // 90))
                     dpi = f.dpi if (media != MediaType.pdf and f.dpi) else 300
                     seals = [s.model_dump() for s in (doc.seals if doc else []) if s.page == pno]
-                    if deskew:
+                    if as_read:
                         img, seals = _as_read(img, seals, path, media, pno)
                         dpi = 300
                     tps = _third_parties(doc, policy) if doc else []
@@ -224,23 +224,19 @@ def _as_read(img: np.ndarray, seals: list[dict], path: Path, media, pno: int) ->
     """The page as pipeline.pages looks for its seals: an image scaled to 300 dpi, then
     deskewed; and the truth boxes moved with it (scaled; each box's centre turned, a seal's
     box keeping its size)."""
-    import cv2
-
     from pipeline import geometry, render
     from pipeline.models import MediaType
-    from pipeline.pages import _normalise_resolution
+    from pipeline.pages import normalise_resolution
 
     if media != MediaType.pdf:
-        scaled = _normalise_resolution(img, render.image_dpi(path, pno), 300)
+        scaled = normalise_resolution(img, render.image_dpi(path, pno), 300)
         f = scaled.shape[1] / img.shape[1]
         img = scaled
         seals = [{**s, "bbox": [v * f for v in s["bbox"]]} if s.get("bbox") is not None else s for s in seals]
     skew = geometry.estimate_skew(img)
-    out = geometry.deskew(img, skew)
-    if out is img:
+    m = geometry.deskew_matrix(img.shape, skew)
+    if m is None:
         return img, seals
-    h, w = img.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
     moved = []
     for seal in seals:
         if seal.get("bbox") is not None:
@@ -249,7 +245,7 @@ def _as_read(img: np.ndarray, seals: list[dict], path: Path, media, pno: int) ->
             hw, hh = (x1 - x0) / 2, (y1 - y0) / 2
             seal = {**seal, "bbox": [cx - hw, cy - hh, cx + hw, cy + hh]}
         moved.append(seal)
-    return out, moved
+    return geometry.deskew(img, skew), moved
 
 
 def _media(path: Path):
@@ -312,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None, help="an already generated corpus folder")
     ap.add_argument("--ink-pages", type=int, default=4, help="pages for the red-suppression OCR test")
     ap.add_argument("--no-read", action="store_true", help="detection only")
-    ap.add_argument("--as-read", dest="deskew", action="store_true",
+    ap.add_argument("--as-read", action="store_true",
                     help="generated pages scaled to 300 dpi and straightened first, as the pipeline reads them")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = ap.parse_args(argv)
@@ -330,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         total.add(tally)
     print(total.row("synthetic (all)"))
     if args.cases > 0 or args.corpus:
-        gen = generated(args.cases, args.seed, policy, read, args.corpus, deskew=args.deskew)
+        gen = generated(args.cases, args.seed, policy, read, args.corpus, as_read=args.as_read)
         if gen is None:
             print("generated corpus: generator not available")
         else:

@@ -89,10 +89,20 @@ def estimate_skew(image: np.ndarray, *, limit: float = 8.0, step: float = 0.25) 
     return round(best, 2)
 
 
-def deskew(image: np.ndarray, angle: float) -> np.ndarray:
+def deskew_matrix(shape: tuple[int, ...], angle: float) -> np.ndarray | None:
+    """The affine map ``deskew`` turns a page of ``shape`` by; None when it leaves the page
+    as it is (a skew too small to matter). Boxes found on the page before it was
+    straightened are moved with it (the seal bench's truth)."""
     if abs(angle) < 0.2:
+        return None
+    h, w = shape[:2]
+    return cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+
+
+def deskew(image: np.ndarray, angle: float) -> np.ndarray:
+    m = deskew_matrix(image.shape, angle)
+    if m is None:
         return image
     h, w = image.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     border = (255, 255, 255) if image.ndim == 3 else 255
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)

@@ -145,7 +145,7 @@ def page_raster(path: Path, sf: SourceFile, page_no: int, dpi: int) -> np.ndarra
     image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
     if sf.media_type == MediaType.pdf:
         return image
-    return _normalise_resolution(image, render.image_dpi(path, page_no), dpi)
+    return normalise_resolution(image, render.image_dpi(path, page_no), dpi)
 
 
 def upright_views(turned: np.ndarray, skew: float, page_no: int) -> tuple[np.ndarray, list[Seal], np.ndarray]:
@@ -309,7 +309,7 @@ def _mean_conf(lines) -> float:
     return word_conf([word for line in lines for word in line.words]) or 0.0
 
 
-def _normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:
+def normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:
     """Scale a raster page to ``dpi`` so every box in a report is in one unit.
 
     Declared dpi is trusted when plausible; otherwise it is estimated from the page's

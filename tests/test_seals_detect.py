@@ -163,13 +163,13 @@ def test_a_round_seal_whose_outline_text_bulges_is_round(tmp_path):
     from fixtures.generate import generate_one
     from pipeline import geometry, render
     from pipeline.models import MediaType
-    from pipeline.pages import _normalise_resolution
+    from pipeline.pages import normalise_resolution
 
     truth = generate_one(tmp_path, index=5, seed=179)
     table = next(d for d in truth.documents if d.doc_type == "investment_breakdown")
     assert [s.shape for s in table.seals] == ["round"]  # the case is still the one described
     path = tmp_path / "case_005" / table.file
-    img = _normalise_resolution(render.page_image(path, MediaType.jpeg, 1, 300), render.image_dpi(path, 1), 300)
+    img = normalise_resolution(render.page_image(path, MediaType.jpeg, 1, 300), render.image_dpi(path, 1), 300)
     upright = geometry.deskew(img, geometry.estimate_skew(img))
     (found,) = detect_seals(upright, page=1, dpi=300)
     assert found.shape == "round"

@@ -359,7 +359,8 @@ def _circle_fits(e: _Ellipse, pts: np.ndarray) -> bool:
     itself (what bulges out of the ring drops away), and must hold within ``ROUND_BAND``
     nearly as many of the outline's points as the ellipse does. Of an oval seal's outline
     a circle holds only where the two cross (four short stretches)."""
-    near = pts[np.abs(e.normalised_radius(pts) - 1.0) < 2 * ROUND_BAND]
+    off_ellipse = np.abs(e.normalised_radius(pts) - 1.0)
+    near = pts[off_ellipse < 2 * ROUND_BAND]
     circle = _fit_circle(near if len(near) >= 12 else pts)
     if circle is None:
         return False
@@ -367,7 +368,7 @@ def _circle_fits(e: _Ellipse, pts: np.ndarray) -> bool:
     circle = _fit_circle(near) if len(near) >= 12 else circle
     if circle is None:
         return False
-    on_ellipse = float(np.mean(np.abs(e.normalised_radius(pts) - 1.0) < ROUND_BAND))
+    on_ellipse = float(np.mean(off_ellipse < ROUND_BAND))
     on_circle = float(np.mean(np.abs(circle.normalised_radius(pts) - 1.0) < ROUND_BAND))
     return on_circle >= on_ellipse - 0.05
 
