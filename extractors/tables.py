@@ -9,6 +9,7 @@ ruling is painted out before OCR (``pipeline.preprocess.erase_ruling``), or Tess
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
 from rapidfuzz.distance import Levenshtein
 
@@ -109,30 +110,36 @@ def _misread_total(row: Row, name: tuple[str, int, int] | None, totals: list[str
 
 
 CLASH_CONF = 0.8  # an amount whose unit the table states two ways is read no surer than this
-MENDED_CONF = 0.8  # ... and items one of which had its point put back by the total (point_lost)
+MENDED_CONF = 0.8  # ... and items some of which had their point put back by the total (point_lost)
+MAX_POINTS_LOST = 6  # separator-less figures tried at most: 63 ways to put points back
 _CENTS = re.compile(r"[.,]\d{2}$")
 
 
-def point_lost(items: list[dict], texts: list[str], total: float) -> tuple[int, float] | None:
-    """(index, amount) of the one item whose decimal point OCR lost, when putting it back
+def point_lost(items: list[dict], texts: list[str], total: float) -> list[tuple[int, float]] | None:
+    """[(index, amount)] of the items whose decimal point OCR lost, when putting it back
     makes the items add up to the stated total to the cent: 87.34 read 8734 in a 万元 table
     whose other amounts all show their two decimals (seed 103 case_003: the items came to
-    9059.76万元 against a stated 413.10, and the table was reported as not adding up).
+    9059.76万元 against a stated 413.10, and the table was reported as not adding up). A
+    photo can lose more than one: 1,281.34 read 128134 and 2,367.23 read 236723 on the same
+    upside-down table (seed 199 case_012: 370080万元 against a stated 8871.20).
 
-    Only a figure with no separator at all, among items that all print two decimals, is
-    tried, as a hundredth of what was read; a table that adds up, or that more than one
-    such change would make add up, is left as read. A stated total that differs from the
-    items by chance by 99 % of one of them, to the cent, is the one case this gets wrong."""
+    Only figures with no separator at all, among items whose other amounts all print two
+    decimals, are tried, each as a hundredth of what was read; a table that adds up, or
+    that more than one set of such changes would make add up, is left as read. A stated
+    total that differs from the items by chance by 99 % of some of them, to the cent, is
+    the one case this gets wrong."""
     added = sum(i["amount"] for i in items)
     if abs(added - total) < 0.005:
         return None
     plain = [k for k, t in enumerate(texts) if t.strip().isdigit() and len(t.strip()) >= 3]
     others = [t for k, t in enumerate(texts) if k not in plain]
-    if not plain or len(others) < 2 or not all(_CENTS.search(t.strip()) for t in others):
+    if not plain or len(plain) > MAX_POINTS_LOST or len(others) < 2 or not all(_CENTS.search(t.strip()) for t in others):
         return None
-    fits = [(k, round(items[k]["amount"] / 100, 2)) for k in plain
-            if abs(added - items[k]["amount"] * 0.99 - total) < 0.005]
-    return fits[0] if len(fits) == 1 else None
+    fits = [ks for n in range(1, len(plain) + 1) for ks in combinations(plain, n)
+            if abs(added - 0.99 * sum(items[k]["amount"] for k in ks) - total) < 0.005]
+    if len(fits) != 1:
+        return None
+    return [(k, round(items[k]["amount"] / 100, 2)) for k in fits[0]]
 
 
 def _unit_note(unit: int | None, clash: bool) -> str | None:
@@ -215,9 +222,10 @@ def read_amount_table(reader) -> tuple[Field | None, Field | None]:
     if total is not None and items and item_spans[0].row.page.source == "ocr":
         mended = point_lost(items, item_texts, total[0])
         if mended is not None:
-            k, amount = mended
-            items[k] = {**items[k], "amount": amount}
-            notes.append(f"第{k + 1}项金额识别时小数点疑似丢失（{item_texts[k]}），按合计校正，请人工核对")
+            for k, amount in mended:
+                items[k] = {**items[k], "amount": amount}
+            notes.append(f"第{'、'.join(str(k + 1) for k, _ in mended)}项金额识别时小数点疑似丢失"
+                         f"（{'、'.join(item_texts[k] for k, _ in mended)}），按合计校正，请人工核对")
             items_cap = min(cap, MENDED_CONF)  # the total is as read: it mended the item
     items_field = None
     if items:

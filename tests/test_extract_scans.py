@@ -306,6 +306,28 @@ def test_an_item_whose_point_ocr_lost_is_mended_by_the_stated_total():
     assert point_lost(items[:2], ["100.00", "10000"], 2_000_000.0) is None  # one other amount is no pattern
 
 
+def test_two_items_whose_points_ocr_lost_are_mended_together():
+    """Seed 199, case_012 (a table photographed upside down): 1,281.34 read ``128134`` and
+    2,367.23 read ``236723`` in one 万元 table; mending one alone never adds up, so the
+    table was reported as summing to 370080万元 against its stated 8871.20. Both points put
+    back make it add up to the cent; a total that two different sets would explain is left
+    as read."""
+    head = ["项目投资明细表", "申报单位：上海知微计算技术有限公司\t单位：万元", "序号\t投资内容\t金额（万元）\t印证材料"]
+    rows = ["1\t智算集群扩容（算力卡）\t128134\t合同", "2\tGPU服务器采购\t2.585.55\t合同及发票",
+            "3\t云端算力租赁\t1,600.60\t合同及发票", "4\t数据采集与标注服务\t236723\t合同",
+            "5\t外聘专家咨询费\t1,036.48\t发票"]
+    f = run("investment_breakdown", [head + rows + ["总计\t8,871.20"]], style="ocr")
+    assert [i["amount"] for i in f["line_items"].value] == [12_813_400.0, 25_855_500.0, 16_006_000.0,
+                                                             23_672_300.0, 10_364_800.0]
+    assert "第1、4项" in f["line_items"].note and f["line_items"].confidence <= 0.8
+    from extractors.tables import point_lost
+
+    items = [{"amount": a} for a in (1_000_000.0, 500_000.0, 200_000_000.0, 100_000_000.0, 100_000_000.0)]
+    texts = ["100.00", "50.00", "20000", "10000", "10000"]
+    assert point_lost(items, texts, 5_500_000.0) == [(2, 2_000_000.0), (3, 1_000_000.0), (4, 1_000_000.0)]
+    assert point_lost(items, texts, 203_500_000.0) is None  # 2 alone, or 3 and 4: either would do
+
+
 # ------------------------------------------------------------------ names
 
 
