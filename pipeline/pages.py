@@ -28,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-67"
+READER_VERSION = "pages-71"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -209,14 +209,23 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
             settings: Settings) -> tuple[Page, np.ndarray, list[Seal], np.ndarray]:
     first = 0
     if geometry.lines_are_vertical(image):
-        probes = _probe(image, settings, rotations=(90, 270))
+        probes = _probe(image, settings, rotations=(90, 270)) or dict.fromkeys((90, 270), 0.0)
+        if max(probes.values()) < PROBE_FLOOR:  # the band read no text either way: look at nearly all of it
+            probes = _probe(image, settings, rotations=(90, 270), band=WIDE_BAND) or probes
         first = 270 if probes[270] >= probes[90] + SIDEWAYS_MARGIN else 90
+    started = time.perf_counter()
     reads = [_ocr_at(image, first, sf, page_no, settings)]
     if reads[0][0].mean_conf >= WRONG_WAY_CONF or not reads[0][0].lines:  # blank is not rotated
         return reads[0]
+    spent = time.perf_counter() - started
     # the whole height of the view the first read straightened, its turns counted from ``first``
     turned = _probe(reads[0][1], settings, band=TALL_BAND)
-    other = other_way({(first + r) % 360: conf for r, conf in turned.items()}, first)
+    if not turned and spent >= PROBE_TIMEOUT:
+        # the probe ran out of time on a page whose whole read took longer still: noise, read
+        # no better the other way, at the same cost again
+        return reads[0]
+    other = other_way({(first + r) % 360: conf for r, conf in turned.items()} if turned
+                      else dict.fromkeys((first, (first + 180) % 360), 0.0), first)
     if other is not None:
         reads.append(_ocr_at(image, other, sf, page_no, settings))
     return max(reads, key=lambda read: read[0].mean_conf)
@@ -259,6 +268,23 @@ BAND = (0.15, 0.45)  # the rows of a view the probe reads: 0.20-0.40 misread a s
 # the whole height, the wrong ways at most 0.33 (band: 0.62-0.87 and up to 0.50). It costs a
 # second more than the band, on pages that read poorly only.
 TALL_BAND = (0.10, 0.90)
+# ... and the rows a page on its side is probed in when its band read no text either way: a
+# last page of a report scanned sideways, one line near its right margin and the page
+# number (seed 199 case_019), which turned lies in the view's top or bottom tenth. Its band
+# read specks only (0.03 both ways), and it was read upside down at 0.13; these rows probe
+# 0.93 the right way, 0.26 the other.
+WIDE_BAND = (0.05, 0.95)
+
+
+# A probe reads at half resolution: 0.3-0.4 s on the intake bench's pages here. One that runs
+# out of this time tells no way from another. On a page read whole faster than that, the
+# machine was busy, and the page is read the other way up as well (as when the bands hold no
+# text); on one whose whole read took longer still, it is noise: a grainy 150-dpi photo of
+# an honour certificate (seed 199 case_016) read 0.12 in 40 s, then probed out of time and
+# read whole the other way too, 107 s for one page. Shortened to 8 s, it timed out on a clean
+# report page read upside down while two benches shared the machine (seed 199 case_016's
+# 03-项目情况说明.pdf): kept at 20 s, and the whole read's time decides.
+PROBE_TIMEOUT = 20.0
 
 
 def _probe(image: np.ndarray, settings: Settings,
@@ -268,7 +294,8 @@ def _probe(image: np.ndarray, settings: Settings,
     into one image and read by one Tesseract call, then told apart by height. The light
     is evened first, as for the whole read (preprocess.flatten_light): a letter
     photographed upside down under a lamp probed 0.02 the right way on its grey paper,
-    0.61 flattened (seed 83, case_019), and was read the wrong way up."""
+    0.61 flattened (seed 83, case_019), and was read the wrong way up. Empty when the read
+    ran out of time (``PROBE_TIMEOUT``)."""
     image = flatten_light(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image)
     bands = []
     for rotation in rotations:
@@ -286,10 +313,11 @@ def _probe(image: np.ndarray, settings: Settings,
         y += strip.shape[0]
     try:
         lines = ocr.ocr_lines(np.vstack(rows), lang=settings.ocr_lang,
-                              timeout=min(20.0, settings.ocr_timeout), dpi=settings.dpi // 2,
+                              timeout=min(PROBE_TIMEOUT, settings.ocr_timeout), dpi=settings.dpi // 2,
                               psm=settings.ocr_psm)
     except ocr.OcrTimeout:
-        return dict.fromkeys(rotations, 0.0)
+        log.info("orientation probe ran out of time (%.0f s)", PROBE_TIMEOUT)
+        return {}
     words = [w for line in lines for w in line.words]
     out = {}
     for rotation, (top, bottom) in zip(rotations, spans):

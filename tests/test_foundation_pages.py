@@ -132,6 +132,14 @@ def test_a_sparse_certificate_scanned_upside_down_and_askew_is_turned(tmp_path, 
     the wrong way up at 0.28 and every field lost. The probe's band held its big title,
     which read about as well upside down; the probe after a poor read now reads the whole
     height of the page, straightened by the skew the first read measured."""
+    _upside_down_honour(tmp_path / "honour.png")
+    _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))
+    page = pages[("honour.png", 1)].page
+    assert page.rotation == 180
+    assert "科学技术委员会" in page.text.replace(" ", "")
+
+
+def _upside_down_honour(path) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
     im = Image.new("L", (3508, 2480), 255)
@@ -142,11 +150,54 @@ def test_a_sparse_certificate_scanned_upside_down_and_askew_is_turned(tmp_path, 
     draw.text((600, 1100), "经评审，贵单位被认定为“高新技术企业”，特发此证，以资鼓励。", font=body, fill=0)
     draw.text((2200, 1700), "上海市科学技术委员会", font=body, fill=0)
     draw.text((2250, 1820), "二〇二四年十二月三十一日", font=body, fill=0)
-    im.rotate(180 + 2.25, fillcolor=255, resample=Image.BILINEAR).save(tmp_path / "honour.png", dpi=(300, 300))
+    im.rotate(180 + 2.25, fillcolor=255, resample=Image.BILINEAR).save(path, dpi=(300, 300))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_last_page_of_one_line_scanned_on_its_side_is_turned(tmp_path, settings, turn):
+    """Seed 199, case_019: the last page of a report, one line under its top margin and
+    the page number, scanned on its side. Turned, both lie in the top or bottom tenth of
+    the view, outside the band the sideways probe reads: it read specks both ways (0.03),
+    the page was read upside down at 0.13, and LOW_OCR_CONFIDENCE was raised on a clean
+    page. A band that reads no text either way is followed by a probe of nearly all rows."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    im = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(im)
+    body = ImageFont.truetype(docmaker.SERIF, 50)
+    draw.text((300, 300), "下一步，公司将继续扩大应用范围，推动成果在长三角地区复制推广。", font=body, fill=0)
+    draw.text((1100, 3330), "第 3 页 共 3 页", font=body, fill=0)
+    im.rotate(turn, expand=True, fillcolor=255).save(tmp_path / "last.png", dpi=(300, 300))
     _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))
-    page = pages[("honour.png", 1)].page
-    assert page.rotation == 180
-    assert "科学技术委员会" in page.text.replace(" ", "")
+    page = pages[("last.png", 1)].page
+    assert page.rotation == turn
+    assert "长三角地区复制推广" in page.text.replace(" ", "")
+
+
+@pytest.mark.slow
+def test_a_probe_that_runs_out_of_time_costs_no_second_whole_read(tmp_path, settings, monkeypatch):
+    """Seed 199, case_016: a grainy 150-dpi photo of an honour certificate, noise to
+    Tesseract, read poorly (0.12) in 40 s; its probe ran out of time, which was taken for
+    bands with no text, and the page was read whole the other way too: 107 s for one page.
+    A probe out of time after a whole read that took longer than the probe may is noise,
+    and the first reading stands. (Here a page the probe would turn is given almost no
+    time to probe, so that the probe's timing out is what is tested.)"""
+    from pipeline import pages as pages_module
+
+    turns = []
+    real = pages_module._ocr_at
+
+    def spy(image, rotation, *args):
+        turns.append(rotation)
+        return real(image, rotation, *args)
+
+    monkeypatch.setattr(pages_module, "_ocr_at", spy)
+    monkeypatch.setattr(pages_module, "PROBE_TIMEOUT", 0.001, raising=False)
+    _upside_down_honour(tmp_path / "honour.png")
+    _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))
+    assert turns == [0]
+    assert pages[("honour.png", 1)].page.rotation == 0
 
 
 @pytest.mark.parametrize("probes,first,other", [
