@@ -301,6 +301,27 @@ def test_another_company_of_the_same_place_and_trade_read_alike_is_named(policy)
     assert s.owner != "other"
 
 
+def test_another_company_differing_in_its_trade_words_read_alike_is_named(policy):
+    """Seed 199, case_016: a town's review form stamped by 上海鼎算信息技术有限公司 for
+    上海辰算软件技术有限公司. Three attempts read 上海X算信意技术有限公司 (鼎, 集, 体 for the
+    辰), the 信 alone among its candidates and 软件 never among them; the seal scored 68 for
+    the applicant and passed as its 公章. A run of the trade words is the name's own as
+    much as its 字号, and one other character may differ."""
+    applicant = "上海辰算软件技术有限公司"
+    readings = ["上海鼎算信意技术有限公司", "上海集算信意技术有限公司", "上海镇政信电技术有限公司",
+                "上海体算信意技术有限公司"]
+    lattices = ["≈上|海|鼎集幕建|算媒旅慧|信|意息童道章|技|术|有|限银|公|司",
+                "≈上工|海资|集建鼎基德|算募慕幕|信|意息|技|术|有|限级理银|公|司",
+                "≈上|海|镇林械德动|政技设镇证|信有任份住|电息色自包|技|术|有|限股|公|司",
+                "≈上工正王|海资|体集本康德|算禁集慧尊|信|意息总商|技|术|有存|限理|公|司"]
+    s = _owner(readings[0], applicant=applicant, readings=readings, lattices=lattices, policy=policy)
+    assert (s.owner, s.owner_name) == ("other", "上海鼎算信意技术有限公司")
+    # the recogniser had the applicant's 软 in mind there: a misread, maybe
+    had = [lattice.replace("|信|", "|信软|") for lattice in lattices]
+    s = _owner(readings[0], applicant=applicant, readings=readings, lattices=had, policy=policy)
+    assert s.owner != "other"
+
+
 def test_one_whole_name_among_fragments_names_no_stranger(policy):
     """Seed 79, case_003: the applicant's seal crossed by a table's ruling read as junk; one
     attempt looked like a whole name (上海海海医有用经有服公司), the best one was a fragment
