@@ -11,6 +11,11 @@ band's runs of ink wide enough to be words are read by the line recogniser, and 
 reading it is sure of (pipeline.second_reader's ``SURE`` on average, no character under
 its floor, at least two Chinese characters) becomes a line of its own. Specks, ruling
 remains and seal fragments read unsure or as nothing and are left out.
+
+A line of one character is looked for too (``lone_glyphs``): 无 alone under a credit
+report's 严重失信主体名单信息 was dropped, and the section read as having no status
+(seed 199 case_002). Its band must hold that run of ink alone, away from every line
+Tesseract returned, and the reading must be one Chinese character, read very surely.
 """
 
 from __future__ import annotations
@@ -30,6 +35,16 @@ MIN_WIDTH = 2.5  # text heights: narrower runs are specks or a stray glyph
 RUN_GAP = 2.0  # text heights of blank that part two runs of one band
 COVER = 0.15  # text heights around a word's box that count as the word's own ink
 MAX_CROPS = 8  # per page: a page of noise must not cost seconds
+# A line of one character (无 alone under a credit report's section heading, which
+# Tesseract drops as it would a speck): a band of text height holding a single run of ink
+# this many text heights wide and tall, read as one Chinese character, not a stroke, this
+# surely. Such bands are read after the wider ones, within MAX_CROPS.
+GLYPH_WIDTH = (0.6, 1.4)
+GLYPH_HEIGHT = (0.7, 1.4)
+GLYPH_SURE = 0.95
+GLYPH_ROW_INK = 2  # ink pixels in a row of such a band
+SPECK = 0.15  # text heights: a run of ink narrower than this beside the glyph is a speck
+_STROKES = set("一二丨丶丿亅乛乙")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -41,15 +56,51 @@ def read_lost_lines(clean: np.ndarray, lines: list[Line]) -> tuple[list[Line], i
     if engine is None or not words:
         return lines, 0
     tall = usual_height(words)
-    boxes = [b for b in _uncovered_runs(clean, words, tall) if not _inside_a_line(b, lines)][:MAX_CROPS]
-    if not boxes:
+    ink = clean < INK
+    clear_words(ink, words, tall)
+    boxes = [b for b in ink_bands(ink, tall, clean.shape) if not _inside_a_line(b, lines)][:MAX_CROPS]
+    glyphs = [b for b in lone_glyphs(ink, tall, clean.shape) if not _near_a_line(b, lines, tall)]
+    glyphs = glyphs[:MAX_CROPS - len(boxes)]
+    if not boxes and not glyphs:
         return lines, 0
     found = []
-    for box, reading in zip(boxes, engine.read([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes])):
-        if not sure_of_all(reading) or len(_CJK.findall("".join(reading.chars))) < 2:
+    readings = engine.read([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes + glyphs])
+    for k, (box, reading) in enumerate(zip(boxes + glyphs, readings)):
+        cjk = _CJK.findall("".join(reading.chars))
+        if k < len(boxes):
+            if not sure_of_all(reading) or len(cjk) < 2:
+                continue
+        elif not (len(reading.chars) == 1 and cjk and cjk[0] not in _STROKES and reading.probs[0] >= GLYPH_SURE):
             continue
         found.append(line_of(reading, 0, len(reading.chars), box))
-    return with_lines(lines, found), len(boxes)
+    return with_lines(lines, found), len(boxes) + len(glyphs)
+
+
+def lone_glyphs(ink: np.ndarray, tall: float, shape: tuple[int, ...]) -> list[tuple[int, int, int, int]]:
+    """Page boxes of the bands of ``ink`` of a text line's height that hold one run of ink
+    about one character wide and nothing else: a line of one character (无 under a credit
+    report's heading), with a margin of a third of their height."""
+    h, w = shape[:2]
+    out = []
+    # one character's rows hold few ink pixels (无's upright strokes: a few px a row), and a
+    # band of it is parted by no more than a stroke's gap
+    for top, bottom in _runs(ink.sum(axis=1) >= GLYPH_ROW_INK, gap=int(0.25 * tall)):
+        if not GLYPH_HEIGHT[0] * tall <= bottom - top <= GLYPH_HEIGHT[1] * tall:
+            continue
+        runs = [(a, b) for a, b in _runs(ink[top:bottom].any(axis=0), gap=int(0.3 * tall))
+                if b - a >= SPECK * tall]
+        if len(runs) != 1 or not GLYPH_WIDTH[0] * tall <= runs[0][1] - runs[0][0] <= GLYPH_WIDTH[1] * tall:
+            continue
+        (left, right), margin = runs[0], int(0.3 * (bottom - top))
+        out.append((max(0, left - margin), max(0, top - margin), min(w, right + margin), min(h, bottom + margin)))
+    return out
+
+
+def _near_a_line(box: tuple[int, int, int, int], lines: list[Line], tall: float) -> bool:
+    """The box shares rows with a line Tesseract returned, or lies within half a text
+    height of one: a glyph beside a line is part of it, or a speck by it."""
+    x0, y0, x1, y1 = box
+    return any(y0 < ly1 + 0.5 * tall and y1 > ly0 - 0.5 * tall for _, ly0, _, ly1 in (ln.bbox for ln in lines))
 
 
 def line_of(reading, j1: int, j2: int, box: tuple[int, int, int, int]) -> Line:
@@ -65,14 +116,6 @@ def with_lines(lines: list[Line], found: list[Line]) -> list[Line]:
     if not found:
         return lines
     return sorted([*lines, *found], key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
-
-
-def _uncovered_runs(clean: np.ndarray, words: list[Word], tall: float) -> list[tuple[int, int, int, int]]:
-    """Boxes of ink no word covers, each a band of text height and a run of it as wide as
-    a few characters, from the top of the page down."""
-    ink = clean < INK
-    clear_words(ink, words, tall)
-    return ink_bands(ink, tall, clean.shape)
 
 
 def clear_words(ink: np.ndarray, words: list[Word], tall: float, origin: tuple[int, int] = (0, 0)) -> None:
