@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "rapidocr_onnxruntime"
 MODEL_FILE = "models/ch_PP-OCRv4_rec_infer.onnx"
-VERSION = "ppocrv4-rec-28"  # part of the page cache key (pipeline.pages)
+VERSION = "ppocrv4-rec-29"  # part of the page cache key (pipeline.pages)
 HEIGHT = 48  # the model's input height
 PAD_STEP = 32  # crops are padded to a multiple of this width (Recogniser.read)
 ALTERNATIVES = 5  # candidates kept per character (Reading.alts)
@@ -70,6 +70,12 @@ REGROUP_SURE = 0.96  # ... and to replace words by a different number of charact
 NAME_DOUBT = 0.97  # in a company's name, a Chinese character Tesseract is less sure of than this ...
 NAME_SURE = 0.98  # ... takes a second reading this sure of a different one (芯 read as 忆 at 0.89)
 NAME_MARGIN = 0.10  # ... or one FAIR sure and surer by this much (曜 at 0.95 over 上 at 0.81, 0.89 over 电 at 0.59)
+# ... or, where Tesseract had no idea (under NAME_GUESS), one this sure: 犀 at 0.75 for 碍 at
+# 0.00 in 上海灵犀数字科技股份有限公司 on an honour certificate (seed 199 case_000), every
+# other character of the name read alike by both at 0.99-1.00; the name had been read
+# unsure (0.30) and its checks not done
+NAME_GUESS = 0.05
+NAME_FAIR = 0.70
 NAME_WORDS = 40  # a stretch naming a company is read whole when it has no more words than this
 CONTEST = 0.50  # a doubtful word the second reader reads otherwise, this sure of the difference ...
 CONTESTED = 0.45  # ... is no surer than this: neither reader can be believed (4.510.257.40 at 0.68 / 4.519)
@@ -464,7 +470,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
     characters it reads right, and a name is the field every rule starts from. There a
     character Tesseract is less than ``NAME_DOUBT`` sure of takes a different Chinese
     character the second reader is ``NAME_SURE`` of, or ``FAIR`` sure of and ``NAME_MARGIN``
-    surer than Tesseract was, one for one.
+    surer than Tesseract was, or ``NAME_FAIR`` sure of where Tesseract had no idea (under
+    ``NAME_GUESS``), one for one.
     """
     from difflib import SequenceMatcher
 
@@ -494,7 +501,8 @@ def merge(words: list[Word], reading: Reading, *, doubt: float = DOUBT, sure: fl
                 if (conf < doubt and (p >= sure or (conf < GUESS and p >= FAIR))) or (
                         conf < FIGURE_DOUBT and p >= sure and first[i].isdigit() and reading.chars[j].isdigit()
                         and (is_figure(words[wi].text) or wi in dated)) or (
-                        name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN))
+                        name and conf < NAME_DOUBT and (p >= NAME_SURE or (p >= FAIR and p - conf >= NAME_MARGIN)
+                                                        or (conf < NAME_GUESS and p >= NAME_FAIR))
                         and _CJK.match(reading.chars[j]) and _CJK.match(first[i])) or (
                         (p >= CAPITAL_FAIR or (p >= CAPITAL_ALONE and one_numeral(reading, j)))
                         and _capital_numeral(reading.chars, j) and first[i] not in AMOUNT_WORDS

@@ -597,6 +597,25 @@ def test_in_a_company_name_a_confident_misreading_gives_way_to_a_surer_one():
     assert "".join(w.text for w in merge(doubted, _reading("上海芯原动", 0.78), name=True)) == "上海忆原动"
 
 
+def test_in_a_company_name_a_character_tesseract_had_no_idea_of_takes_a_fair_second_reading():
+    """Seed 199, case_000: an honour certificate's 上海灵犀数字科技股份有限公司, 犀 read as 碍
+    at 0.00 and again as 犀 at 0.75, every other character alike at 0.99-1.00. Under FAIR,
+    it was kept as 碍, and the name was read too unsure (0.30) for its checks. Where
+    Tesseract had some idea of its character, or outside a name, the rules stand."""
+    def words(conf):
+        return _words([("上", 1.0), ("海", 1.0), ("灵", 1.0), ("碍", conf), ("数字", 1.0), ("科技", 1.0)])
+
+    def reading(p):
+        return Reading(tuple("上海灵犀数字科技"), (1.0, 1.0, 1.0, p, 1.0, 0.99, 1.0, 1.0),
+                       tuple(float(i) for i in range(8)))
+
+    out = merge(words(0.0), reading(0.75), name=True)
+    assert "".join(w.text for w in out) == "上海灵犀数字科技" and out[3].conf == 0.75
+    assert "".join(w.text for w in merge(words(0.0), reading(0.75))) == "上海灵碍数字科技"  # only in a name
+    assert "".join(w.text for w in merge(words(0.2), reading(0.75), name=True)) == "上海灵碍数字科技"
+    assert "".join(w.text for w in merge(words(0.0), reading(0.6), name=True)) == "上海灵碍数字科技"
+
+
 def test_a_figure_is_second_guessed_digit_by_digit_beyond_the_doubt():
     """Seed 83, case_019: an audit statement's revenue 267,034,120.53 read 207,034,120.53 at
     0.86, over the doubt: one wrong digit of fourteen hardly moves a word's confidence. The
