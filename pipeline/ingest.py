@@ -31,8 +31,13 @@ _UNSUPPORTED_HINTS = {
     "ofd": "OFD 版式文件无法读取，请转换为 PDF 后重新上传",
     "zip": "压缩包内嵌套的压缩包不予展开，请将其中文件直接放入申报材料",
     "rar": "RAR/7z 压缩包无法读取，请解压后上传其中的 PDF 或图片",
+    "heif": "HEIC/HEIF 格式照片无法读取，请导出为 JPG 后重新上传",
     "other": "无法识别的文件类型，请上传 PDF 或 JPG/PNG/TIFF 图片",
 }
+
+
+# ISO base media files whose major brand is a still image (HEIC from an iPhone, AVIF)
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 
 
 def sniff(head: bytes) -> tuple[MediaType, str | None]:
@@ -49,6 +54,10 @@ def sniff(head: bytes) -> tuple[MediaType, str | None]:
         return MediaType.bmp, None
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return MediaType.webp, None
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        from pipeline.render import heif_readable
+
+        return (MediaType.heif, None) if heif_readable() else (MediaType.unsupported, "heif")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return MediaType.unsupported, "ole"
     if head.startswith(b"PK\x03\x04"):

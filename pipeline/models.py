@@ -101,6 +101,7 @@ class MediaType(str, Enum):
     tiff = "image/tiff"
     bmp = "image/bmp"
     webp = "image/webp"
+    heif = "image/heif"  # HEIC photos from iPhones, AVIF
     unsupported = "application/octet-stream"
 
 

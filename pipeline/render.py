@@ -18,10 +18,24 @@ from pipeline.models import MediaType
 
 Image.MAX_IMAGE_PIXELS = 120_000_000  # a 300 dpi A0 poster is ~140 MP; bigger is hostile
 
+
+def heif_readable() -> bool:
+    """Whether Pillow opens HEIC/HEIF (pillow-heif installed): an iPhone saves its photos so,
+    and a photo sent from one as it is reaches the inbox in that format."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()  # idempotent
+    return True
+
+
+heif_readable()
+
 # pdfium is not thread-safe: one document at a time per process.
 _PDFIUM_LOCK = threading.Lock()
 
-IMAGE_TYPES = {MediaType.jpeg, MediaType.png, MediaType.tiff, MediaType.bmp, MediaType.webp}
+IMAGE_TYPES = {MediaType.jpeg, MediaType.png, MediaType.tiff, MediaType.bmp, MediaType.webp, MediaType.heif}
 
 
 def page_count(path: Path, media_type: MediaType, password: str | None = None) -> int:

@@ -124,3 +124,19 @@ def test_missing_or_wrong_submission_is_an_error(tmp_path, settings):
     with pytest.raises(SubmissionNotFound):
         ingest(tmp_path / "file.txt", settings)
     assert SubmissionNotFound.exit_code == 2 and UnsafeArchive.exit_code == 2
+
+
+@pytest.mark.slow
+def test_a_photo_in_an_iphones_own_format_is_read(tmp_path, settings):
+    """An iPhone saves photos as HEIC, and one sent from it as it is arrives so: it is read
+    like a JPEG, not turned away as an unknown kind of file."""
+    from pipeline.pages import read_page
+
+    root = tmp_path / "APP"
+    root.mkdir()
+    docmaker.page_image(docmaker.LICENSE).save(root / "IMG_0421.HEIC", format="HEIF", quality=90)
+    sub = ingest(root, settings)
+    (f,) = sub.files
+    assert (f.media_type, f.page_count, f.problem) == (MediaType.heif, 1, None)
+    page = read_page(sub, f, 1, settings.model_copy(update={"cache": False})).page
+    assert page.error is None and "统一社会信用代码" in page.text.replace(" ", "")
