@@ -87,15 +87,11 @@ def test_rotated_scans_are_turned_upright(tmp_path, settings, angle):
     assert page.mean_conf > 0.7
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("angle", [90, 270])
-def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_path, settings, angle,
-                                                                          monkeypatch):
-    """A probe of two bands picks the side; before it, a page turned 270° was read whole the
-    wrong way first (a second full OCR of the page)."""
+def _turns_read(monkeypatch) -> list[int]:
+    """The turns each whole read of a page is made at, in order (the reads still happen)."""
     from pipeline import pages as pages_module
 
-    turns = []
+    turns: list[int] = []
     real = pages_module._ocr_at
 
     def spy(image, rotation, *args):
@@ -103,6 +99,16 @@ def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_p
         return real(image, rotation, *args)
 
     monkeypatch.setattr(pages_module, "_ocr_at", spy)
+    return turns
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, 270])
+def test_a_page_on_its_side_is_read_whole_once_whichever_way_it_was_turned(tmp_path, settings, angle,
+                                                                          monkeypatch):
+    """A probe of two bands picks the side; before it, a page turned 270° was read whole the
+    wrong way first (a second full OCR of the page)."""
+    turns = _turns_read(monkeypatch)
     image = docmaker.page_image(docmaker.CREDIT).rotate(-angle, expand=True)
     image.save(tmp_path / "scan.jpg", dpi=(300, 300), quality=85)
     _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))  # read, not recalled
@@ -183,16 +189,9 @@ def test_a_probe_that_runs_out_of_time_costs_no_second_whole_read(tmp_path, sett
     A probe out of time after a whole read that took longer than the probe may is noise,
     and the first reading stands. (Here a page the probe would turn is given almost no
     time to probe, so that the probe's timing out is what is tested.)"""
+    turns = _turns_read(monkeypatch)
     from pipeline import pages as pages_module
 
-    turns = []
-    real = pages_module._ocr_at
-
-    def spy(image, rotation, *args):
-        turns.append(rotation)
-        return real(image, rotation, *args)
-
-    monkeypatch.setattr(pages_module, "_ocr_at", spy)
     monkeypatch.setattr(pages_module, "PROBE_TIMEOUT", 0.001, raising=False)
     _upside_down_honour(tmp_path / "honour.png")
     _, pages = _read_all(tmp_path, settings.model_copy(update={"cache": False}))
