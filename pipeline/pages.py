@@ -220,7 +220,7 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
     spent = time.perf_counter() - started
     # the whole height of the view the first read straightened, its turns counted from ``first``
     turned = _probe(reads[0][1], settings, band=TALL_BAND)
-    if not turned and spent >= PROBE_TIMEOUT:
+    if not turned and spent >= probe_limit(settings):
         # the probe ran out of time on a page whose whole read took longer still: noise, read
         # no better the other way, at the same cost again
         return reads[0]
@@ -287,6 +287,11 @@ WIDE_BAND = (0.05, 0.95)
 PROBE_TIMEOUT = 20.0
 
 
+def probe_limit(settings: Settings) -> float:
+    """The seconds a probe may take: PROBE_TIMEOUT, or less when OCR as a whole gets less."""
+    return min(PROBE_TIMEOUT, settings.ocr_timeout)
+
+
 def _probe(image: np.ndarray, settings: Settings,
            rotations: tuple[int, ...] = (0, 90, 180, 270), band: tuple[float, float] = BAND) -> dict[int, float]:
     """Confidence of a quick read of a band of the page's rows (``band``, the upper middle
@@ -313,10 +318,9 @@ def _probe(image: np.ndarray, settings: Settings,
         y += strip.shape[0]
     try:
         lines = ocr.ocr_lines(np.vstack(rows), lang=settings.ocr_lang,
-                              timeout=min(PROBE_TIMEOUT, settings.ocr_timeout), dpi=settings.dpi // 2,
-                              psm=settings.ocr_psm)
+                              timeout=probe_limit(settings), dpi=settings.dpi // 2, psm=settings.ocr_psm)
     except ocr.OcrTimeout:
-        log.info("orientation probe ran out of time (%.0f s)", PROBE_TIMEOUT)
+        log.info("orientation probe ran out of time (%.0f s)", probe_limit(settings))
         return {}
     words = [w for line in lines for w in line.words]
     out = {}
