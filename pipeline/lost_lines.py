@@ -80,19 +80,15 @@ def lone_glyphs(ink: np.ndarray, tall: float, shape: tuple[int, ...]) -> list[tu
     """Page boxes of the bands of ``ink`` of a text line's height that hold one run of ink
     about one character wide and nothing else: a line of one character (无 under a credit
     report's heading), with a margin of a third of their height."""
-    h, w = shape[:2]
     out = []
     # one character's rows hold few ink pixels (无's upright strokes: a few px a row), and a
     # band of it is parted by no more than a stroke's gap
-    for top, bottom in _runs(ink.sum(axis=1) >= GLYPH_ROW_INK, gap=int(0.25 * tall)):
-        if not GLYPH_HEIGHT[0] * tall <= bottom - top <= GLYPH_HEIGHT[1] * tall:
-            continue
-        runs = [(a, b) for a, b in _runs(ink[top:bottom].any(axis=0), gap=int(0.3 * tall))
-                if b - a >= SPECK * tall]
-        if len(runs) != 1 or not GLYPH_WIDTH[0] * tall <= runs[0][1] - runs[0][0] <= GLYPH_WIDTH[1] * tall:
-            continue
-        (left, right), margin = runs[0], int(0.3 * (bottom - top))
-        out.append((max(0, left - margin), max(0, top - margin), min(w, right + margin), min(h, bottom + margin)))
+    for top, bottom, runs in _bands(ink, ink.sum(axis=1) >= GLYPH_ROW_INK, row_gap=int(0.25 * tall),
+                                    heights=(GLYPH_HEIGHT[0] * tall, GLYPH_HEIGHT[1] * tall),
+                                    run_gap=int(0.3 * tall)):
+        runs = [(a, b) for a, b in runs if b - a >= SPECK * tall]
+        if len(runs) == 1 and GLYPH_WIDTH[0] * tall <= runs[0][1] - runs[0][0] <= GLYPH_WIDTH[1] * tall:
+            out.append(_band_box(*runs[0], top, bottom, shape))
     return out
 
 
@@ -134,18 +130,29 @@ def ink_bands(ink: np.ndarray, tall: float, shape: tuple[int, ...],
     """Page boxes of the bands of ``ink`` (a mask of the page of ``shape`` from ``origin``)
     of a text line's height, each cut into runs at least a few characters wide, with a
     margin of a third of their height."""
+    return [_band_box(left, right, top, bottom, shape, origin)
+            for top, bottom, runs in _bands(ink, ink.sum(axis=1) >= ROW_INK * tall, row_gap=int(0.15 * tall),
+                                            heights=(MIN_HEIGHT * tall, MAX_HEIGHT * tall),
+                                            run_gap=int(RUN_GAP * tall))
+            for left, right in runs if right - left >= MIN_WIDTH * tall]
+
+
+def _bands(ink: np.ndarray, rows: np.ndarray, *, row_gap: int, heights: tuple[float, float], run_gap: int):
+    """(top, bottom, runs of inked columns) of each band of the ``rows`` that count as inked
+    whose height lies within ``heights``."""
+    for top, bottom in _runs(rows, gap=row_gap):
+        if heights[0] <= bottom - top <= heights[1]:
+            yield top, bottom, _runs(ink[top:bottom].any(axis=0), gap=run_gap)
+
+
+def _band_box(left: int, right: int, top: int, bottom: int, shape: tuple[int, ...],
+              origin: tuple[int, int] = (0, 0)) -> tuple[int, int, int, int]:
+    """The page box of a run of a band, with a margin of a third of the band's height."""
     h, w = shape[:2]
     ox, oy = origin
-    out = []
-    for top, bottom in _runs(ink.sum(axis=1) >= ROW_INK * tall, gap=int(0.15 * tall)):
-        if not MIN_HEIGHT * tall <= bottom - top <= MAX_HEIGHT * tall:
-            continue
-        for left, right in _runs(ink[top:bottom].any(axis=0), gap=int(RUN_GAP * tall)):
-            if right - left >= MIN_WIDTH * tall:
-                margin = int(0.3 * (bottom - top))
-                out.append((max(0, ox + left - margin), max(0, oy + top - margin),
-                            min(w, ox + right + margin), min(h, oy + bottom + margin)))
-    return out
+    margin = int(0.3 * (bottom - top))
+    return (max(0, ox + left - margin), max(0, oy + top - margin),
+            min(w, ox + right + margin), min(h, oy + bottom + margin))
 
 
 def _inside_a_line(box: tuple[int, int, int, int], lines: list[Line]) -> bool:

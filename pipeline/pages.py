@@ -220,12 +220,14 @@ def _orient(image: np.ndarray, sf: SourceFile, page_no: int,
     spent = time.perf_counter() - started
     # the whole height of the view the first read straightened, its turns counted from ``first``
     turned = _probe(reads[0][1], settings, band=TALL_BAND)
-    if not turned and spent >= probe_limit(settings):
+    if turned:
+        other = other_way({(first + r) % 360: conf for r, conf in turned.items()}, first)
+    elif spent >= probe_limit(settings):
         # the probe ran out of time on a page whose whole read took longer still: noise, read
         # no better the other way, at the same cost again
         return reads[0]
-    other = other_way({(first + r) % 360: conf for r, conf in turned.items()} if turned
-                      else dict.fromkeys((first, (first + 180) % 360), 0.0), first)
+    else:  # out of time on a busy machine: as when the bands hold no text
+        other = (first + 180) % 360
     if other is not None:
         reads.append(_ocr_at(image, other, sf, page_no, settings))
     return max(reads, key=lambda read: read[0].mean_conf)

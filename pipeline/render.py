@@ -7,6 +7,7 @@ phone photos store "rotate me" as a tag rather than in the pixels.
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -19,18 +20,18 @@ from pipeline.models import MediaType
 Image.MAX_IMAGE_PIXELS = 120_000_000  # a 300 dpi A0 poster is ~140 MP; bigger is hostile
 
 
+@functools.cache
 def heif_readable() -> bool:
     """Whether Pillow opens HEIC/HEIF (pillow-heif installed): an iPhone saves its photos so,
-    and a photo sent from one as it is reaches the inbox in that format."""
+    and a photo sent from one as it is reaches the inbox in that format. The opener is
+    registered on the first HEIF file a process meets (ingest's sniff, or a page of one),
+    not at start-up: importing pillow-heif costs 75 ms that most submissions never need."""
     try:
         from pillow_heif import register_heif_opener
     except ImportError:
         return False
-    register_heif_opener()  # idempotent
+    register_heif_opener()
     return True
-
-
-heif_readable()
 
 # pdfium is not thread-safe: one document at a time per process.
 _PDFIUM_LOCK = threading.Lock()
@@ -48,6 +49,8 @@ def page_count(path: Path, media_type: MediaType, password: str | None = None) -
                 return len(pdf)
             finally:
                 pdf.close()
+    if media_type == MediaType.heif:
+        heif_readable()
     with Image.open(path) as im:
         return getattr(im, "n_frames", 1)
 
@@ -87,6 +90,8 @@ def page_image(path: Path, media_type: MediaType, page_no: int, dpi: int = 300) 
     if media_type == MediaType.pdf:
         return _pdf_page(path, page_no, dpi)
     if MediaType(media_type) in IMAGE_TYPES:
+        if media_type == MediaType.heif:
+            heif_readable()
         return _image_page(path, page_no)
     raise ValueError(f"cannot render {media_type}")
 

@@ -131,7 +131,9 @@ def test_a_photo_in_an_iphones_own_format_is_read(tmp_path, settings):
     """An iPhone saves photos as HEIC, and one sent from it as it is arrives so: it is read
     like a JPEG, not turned away as an unknown kind of file."""
     from pipeline.pages import read_page
+    from pipeline.render import heif_readable
 
+    assert heif_readable()  # also lets Pillow write the photo below
     root = tmp_path / "APP"
     root.mkdir()
     docmaker.page_image(docmaker.LICENSE).save(root / "IMG_0421.HEIC", format="HEIF", quality=90)

@@ -321,11 +321,8 @@ def _near(name: str, readings: list[str], vocab: OwnerVocabulary, lattices: list
         return True
     if _in_lattice(core(name, vocab), lattices):
         return True
-    wording = _without_place(normalise(name), vocab)
-    for form in sorted(vocab.legal_forms, key=len, reverse=True):
-        if wording.endswith(form):
-            wording = wording[: -len(form)]
-            break
+    n = normalise(name)
+    wording = n[slice(*_wording_span(n, vocab))]
     # the attempts pooled: each catches another part of a ring read badly (松擎网络科技 as
     # 上海长零用务科技… and 上海长馨网际教珠…: 科技 in one, 网 in another)
     pooled = "".join(readings)
