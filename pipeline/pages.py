@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from pipeline import (code_lines, date_lines, figure_lines, geometry, lost_lines, name_lines, ocr, render, seal_dates,
-                      seal_gaps, second_reader)
+                      seal_gaps, second_reader, sheet)
 from pipeline.preprocess import clean_for_ocr, flatten_light
 from pipeline.models import MediaType, Page, PageResult, Seal, SourceFile, Submission, TextSource
 from pipeline.settings import Settings
@@ -28,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-71"
+READER_VERSION = "pages-72"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]
@@ -128,7 +128,7 @@ def _read(path: Path, sf: SourceFile, page_no: int,
           settings: Settings) -> tuple[Page, np.ndarray, list[Seal] | None]:
     """The page's text, its upright image, and its seals when they were already found."""
     dpi = settings.dpi
-    image = page_raster(path, sf, page_no, dpi)
+    image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
     if sf.media_type == MediaType.pdf:
         layer = read_text_layer(path, page_no, dpi=dpi)
         if layer.usable:
@@ -137,15 +137,35 @@ def _read(path: Path, sf: SourceFile, page_no: int,
                         source=TextSource.text_layer, mean_conf=1.0, lines=layer.lines)
             return page, image, None
         log.debug("%s#%d: OCR instead of text layer (%s)", sf.path, page_no, layer.reason)
-    return _ocr_upright(image, sf, page_no, settings)
+    return _ocr_upright(ocr_raster(image, _declared_dpi(path, sf, page_no, dpi), dpi), sf, page_no, settings)
+
+
+def _declared_dpi(path: Path, sf: SourceFile, page_no: int, dpi: int) -> int | None:
+    """The resolution the page's pixels are known to have: a PDF is rendered at ``dpi``."""
+    return dpi if sf.media_type == MediaType.pdf else render.image_dpi(path, page_no)
 
 
 def page_raster(path: Path, sf: SourceFile, page_no: int, dpi: int) -> np.ndarray:
-    """The page as pixels at ``dpi``: a PDF rendered at it, an image scaled to it."""
+    """The page as OCR sees it, before it is turned and straightened (``ocr_raster``)."""
     image = render.page_image(path, MediaType(sf.media_type), page_no, dpi)
-    if sf.media_type == MediaType.pdf:
-        return image
-    return normalise_resolution(image, render.image_dpi(path, page_no), dpi)
+    return ocr_raster(image, _declared_dpi(path, sf, page_no, dpi), dpi)
+
+
+def ocr_raster(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:
+    """The page scaled to ``dpi``; a photo of a sheet on a desk flattened first (the desk
+    dropped, the sheet's corners mapped onto a rectangle: pipeline.sheet), and its scale
+    told by the sheet's size, not the photo's."""
+    corners = sheet.find_sheet(image)
+    if corners is None:
+        return normalise_resolution(image, declared, dpi)
+    width, height = sheet.sheet_size(corners)
+    scale = resolution_scale(min(width, height), declared, dpi)
+    if scale < 1:  # shrunk first with area averaging, which the warp cannot do
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        corners, width, height, scale = corners * scale, width * scale, height * scale, 1.0
+    log.debug("sheet on a desk at %s: flattened to %.0f x %.0f px", corners.round().tolist(),
+              width * scale, height * scale)
+    return sheet.flatten(image, corners, (width * scale, height * scale))
 
 
 def upright_views(turned: np.ndarray, skew: float, page_no: int) -> tuple[np.ndarray, list[Seal], np.ndarray]:
@@ -344,19 +364,26 @@ def _mean_conf(lines) -> float:
 
 
 def normalise_resolution(image: np.ndarray, declared: int | None, dpi: int) -> np.ndarray:
-    """Scale a raster page to ``dpi`` so every box in a report is in one unit.
-
-    Declared dpi is trusted when plausible; otherwise it is estimated from the page's
-    shorter side as A4 (210 mm), which is what nearly every submitted page is.
-    """
+    """Scale a raster page to ``dpi`` so every box in a report is in one unit."""
     h, w = image.shape[:2]
-    source_dpi = declared or (min(h, w) / (210 / 25.4))
-    scale = dpi / source_dpi
-    if 0.9 < scale < 1.1:
+    scale = resolution_scale(min(h, w), declared, dpi)
+    if scale == 1:
         return image
-    scale = min(scale, 3.0)
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
     return cv2.resize(image, (int(w * scale), int(h * scale)), interpolation=interp)
+
+
+def resolution_scale(short_side: float, declared: int | None, dpi: int) -> float:
+    """How much a page whose shorter side is ``short_side`` pixels is scaled to be at ``dpi``.
+
+    Declared dpi is trusted when plausible; otherwise the shorter side is taken for A4's
+    (210 mm), which is what nearly every submitted page is. Within 10 % it is left as it is.
+    """
+    source_dpi = declared or (short_side / (210 / 25.4))
+    scale = dpi / source_dpi
+    if 0.9 < scale < 1.1:
+        return 1.0
+    return min(scale, 3.0)
 
 
 def _second_reader_version(settings: Settings) -> str:
