@@ -24,6 +24,7 @@ from extractors.vocab import FieldSpec, labels, vocab
 STOP = "_stop"
 GUESSED = 0.30  # a speck read with less confidence than this was guessed, not read
 _STRICT = {"uscc", "date", "money", "params", "phone", "int", "year"}  # parsers that reject noise
+_CODE_RUN = re.compile(r"[0-9A-Za-z]{6}")  # a credit code read in pieces still has runs this long
 _PHRASES = {"opinion", "result"}  # values a phrase of a sentence decides (不在本辖区 → reject)
 
 
@@ -131,9 +132,11 @@ class DocReader:
         if right is not None:
             cands.append(right)
         if right is None or not re.search(r"[0-9A-Za-z\u4e00-\u9fff]", right.text) or (
-                kind in _STRICT and specks(right)):
+                kind in _STRICT and specks(right)) or (kind == "uscc" and not _CODE_RUN.search(right.text)):
             # only a label with nothing beside it has its value on the row below; for a
-            # code, date or amount, OCR specks in the next cell are nothing either
+            # code, date or amount, OCR specks in the next cell are nothing either; nor, for
+            # a credit code, a cell with no run of letters and digits in it (a licence's QR
+            # code beside the label, read 回虽zct回, with the code on the line under it)
             cands += value_below(hit, rows, self.row_hits, max_rows=self.settings.below_rows)
         for span in cands:
             if kind in _STRICT and specks(span) and span.conf < GUESSED:
