@@ -375,3 +375,27 @@ def test_an_authority_of_another_district_keeps_its_own_name(policy):
     assert (other.owner, other.owner_name) == ("authority", "上海市闵行区市场监督管理局")
     own = _owner("上海市松江区市场监管管理局", policy=policy)
     assert (own.owner, own.owner_name) == ("authority", "上海市松江区市场监督管理局")
+
+
+# seed 2026 case_011: an audit report's seal of 上海鼎算信息技术有限公司 on a blurred 200-dpi
+# scan, as the pipeline read it (four attempts, each with its candidates)
+_BLURRED_RING = ["上海联障信息技术有限公司", "上海航障信息技术有限公司", "上海融障信息技术有限公司",
+                 "上海联导信基技术有限公司"]
+_BLURRED_LATTICES = ["≈上|海|联雕航雅鼎|障算驿牌|信铭|息局|技|术|有|限|公|司",
+                     "≈上|海|航鼎麒联镇|障牌算募踪|信|息愿感态意|技|术|有|限|公会|司商局限",
+                     "≈上|海|融鼎雅熟慕|障牌算踪建|信|息愿监康原|技投|术|有|限|公会|司商",
+                     "≈上|海河国湖州|联康顺森精|导管培督|信品微后备|基经压居局|技投|术|有|限|公|司"]
+
+
+def test_the_applicants_name_among_the_candidates_of_two_attempts_is_its_seal(policy):
+    s = _owner(_BLURRED_RING[0], applicant="上海鼎算信息技术有限公司", readings=_BLURRED_RING,
+               lattices=_BLURRED_LATTICES, policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", "上海鼎算信息技术有限公司")
+    # a company of the same trade whose 字号 the recogniser never had in mind stays unknown
+    s = _owner(_BLURRED_RING[0], applicant="上海辰算信息技术有限公司", readings=_BLURRED_RING,
+               lattices=_BLURRED_LATTICES, policy=policy)
+    assert s.owner == "unknown"
+    # ... and one attempt holding the name is not enough
+    s = _owner(_BLURRED_RING[0], applicant="上海鼎算信息技术有限公司", readings=_BLURRED_RING,
+               lattices=_BLURRED_LATTICES[:1] + _BLURRED_LATTICES[3:], policy=policy)
+    assert s.owner == "unknown"

@@ -484,6 +484,21 @@ def _in_lattice(part: str, lattices: list[str]) -> bool:
     return False
 
 
+def _among_candidates(name: str, lattices: list[str]) -> int:
+    """How many attempts at the ring had every character of the name among their
+    candidates, each where the name has it. Seed 2026 case_011: an audit report's seal of
+    上海鼎算信息技术有限公司 on a blurred 200-dpi scan read 上海联障…, 上海航障…, 上海融障…,
+    鼎 among the candidates of the third character and 算 of the fourth in three attempts
+    of four; it was left unknown, and SEAL_MISSING asked a reviewer to look. Where the
+    best characters differ from the name the recogniser had rivals in mind (the name's own
+    among them), so no attempt was sure of another name. Checked against chance: none of
+    the 382 rings of that corpus had the whole name of another of its applicants among
+    its candidates in a single attempt (6,876 pairs of ring and name)."""
+    n = normalise(name)
+    return sum(all(ch in cell for ch, cell in zip(n, _cells_at(n, lattice, range(len(n)))))
+               for lattice in lattices)
+
+
 def _placed(reading: str, marker: str, vocab: OwnerVocabulary) -> bool:
     """The reading names a place before its organisation marker (see ``place_marks`` in
     owner.yaml): a whole name, not the tail of a ring whose start did not read. A place is
@@ -636,6 +651,8 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
         return done(best.owner, best.name, best.score)
     applicant = next((c for c in cands if c.owner == "applicant"), None)
     if applicant and applicant.score >= th.stranger_max and _near(applicant.name, readings, vocab, lattices):
+        if _among_candidates(applicant.name, lattices) >= th.other_agree:
+            return done("applicant", applicant.name, applicant.score)
         # near the applicant's name but not clearly it: do not call it a stranger's seal
         return done("unknown", None, applicant.score)
     # a marker plus a few more characters is an organisation's name, not a fragment of one
