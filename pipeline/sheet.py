@@ -118,5 +118,8 @@ def flatten(image: np.ndarray, corners: np.ndarray, size: tuple[float, float] | 
     target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
     border = (255, 255, 255) if image.ndim == 3 else 255
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
+    # cubic, as a page is enlarged to the report's resolution anyway (normalise_resolution):
+    # linear blurred a 150-dpi photo's seal ring enough to be read four different ways, and
+    # a stranger's seal on a review form then passed as the applicant's (seed 199 case_016)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=border)
