@@ -399,3 +399,20 @@ def test_the_applicants_name_among_the_candidates_of_two_attempts_is_its_seal(po
     s = _owner(_BLURRED_RING[0], applicant="上海鼎算信息技术有限公司", readings=_BLURRED_RING,
                lattices=_BLURRED_LATTICES[:1] + _BLURRED_LATTICES[3:], policy=policy)
     assert s.owner == "unknown"
+
+
+def test_a_ring_read_surely_as_another_name_is_not_the_applicants(policy):
+    """A seal of 上海深屿智能科技有限公司 as the pipeline read it (seed 199), compared with
+    another applicant's name: 泽 among the candidates of the third character made it score
+    62 for 上海泽岳信息技术有限公司, and it was taken for that company's seal; but 屿 was
+    read alone among its candidates twice where the name has 岳, never in mind."""
+    readings = ["上海深屿智能科技有限公司", "上海泽屿智能科技有限公司"]
+    lattices = ["≈上|海|深泽澤藻|屿|智|能|科|技|有|限|公|司", "≈上|海|深泽泾浑|屿鹉站|智|能|科|技|有|限|公|司",
+                "≈上|海|泽深澤藻|屿站|智窖省|能|科|技|有|限|公|司", "≈上|海|深泽澤澄|屿站|智省管|能|科|技|有|限|公|司"]
+    s = _owner(readings[0], applicant="上海泽岳信息技术有限公司", readings=readings, lattices=lattices,
+               policy=policy)
+    assert s.owner != "applicant"
+    # ... and it is the applicant's own seal on its own application
+    s = _owner(readings[0], applicant="上海深屿智能科技有限公司", readings=readings, lattices=lattices,
+               policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", "上海深屿智能科技有限公司")
