@@ -514,7 +514,9 @@ def _among_candidates(name: str, lattices: list[str]) -> int:
     best characters differ from the name the recogniser had rivals in mind (the name's own
     among them), so no attempt was sure of another name. Checked against chance: none of
     the 382 rings of that corpus had the whole name of another of its applicants among
-    its candidates in a single attempt (6,876 pairs of ring and name)."""
+    its candidates in a single attempt (6,876 pairs of ring and name); of seeds 199 and
+    211's 732 rings, only names that differ from the ring's by 股份 alone (14 of 26,352
+    pairs), which the loose score takes for a match anyway."""
     n = normalise(name)
     return sum(all(ch in cell for ch, cell in zip(n, _cells_at(n, lattice, range(len(n)))))
                for lattice in lattices)
