@@ -30,7 +30,7 @@ def test_the_corners_of_a_sheet_on_a_desk_are_found(keystone, tilt):
     assert error <= 0.01 * max(photo.shape[:2]), (found.round().tolist(), truth.round().tolist())
 
 
-def test_a_scan_a_sheet_off_the_frame_and_a_sheet_on_a_white_desk_are_left_as_they_are():
+def test_a_scan_a_sheet_off_the_frame_a_sheet_on_a_white_desk_and_a_vignette_are_left_as_they_are():
     scan = np.asarray(docmaker.page_image(docmaker.LICENSE))[:, :, ::-1].copy()
     assert sheet.find_sheet(scan) is None  # the paper is the whole frame
     photo, corners = _photo(0.08, tilt=2.0)
@@ -38,6 +38,14 @@ def test_a_scan_a_sheet_off_the_frame_and_a_sheet_on_a_white_desk_are_left_as_th
     assert sheet.find_sheet(photo[:, cut:].copy()) is None
     white, _ = _photo(0.08, background=(246, 246, 244))
     assert sheet.find_sheet(white) is None
+    # a scan darkening towards its corners (a vignette) is no sheet on a desk either
+    page = np.asarray(docmaker.page_image(docmaker.LICENSE))[:, :, ::-1].astype(np.float32)
+    h, w = page.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    fall = np.hypot((xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2)) / np.sqrt(2)
+    for strength in (0.5, 1.0):
+        dim = np.clip(page * (1 - strength * fall ** 2)[..., None], 0, 255).astype(np.uint8)
+        assert sheet.find_sheet(dim) is None, strength
 
 
 def test_a_flattened_sheet_keeps_its_proportions_and_is_scaled_by_its_own_width():
