@@ -497,7 +497,7 @@ def _read_otherwise(name: str, lattices: list[str], vocab: OwnerVocabulary) -> b
     own seals those corpora matched below it."""
     n = normalise(name)
     lo, hi = _wording_span(n, vocab)
-    views = [_cells_at(n, lattice, range(len(n))) for lattice in lattices]
+    views = _aligned(n, lattices)
     had = {i for cells in views for i, cell in enumerate(cells) if n[i] in cell}
     surely = [sum(len(cells[i]) == 1 and cells[i][0] != n[i] and i not in had for i in range(lo, hi))
               for cells in views]
@@ -518,8 +518,12 @@ def _among_candidates(name: str, lattices: list[str]) -> int:
     211's 732 rings, only names that differ from the ring's by 股份 alone (14 of 26,352
     pairs), which the loose score takes for a match anyway."""
     n = normalise(name)
-    return sum(all(ch in cell for ch, cell in zip(n, _cells_at(n, lattice, range(len(n)))))
-               for lattice in lattices)
+    return sum(all(ch in cell for ch, cell in zip(n, cells)) for cells in _aligned(n, lattices))
+
+
+def _aligned(n: str, lattices: list[str]) -> list[list[tuple[str, ...]]]:
+    """Each attempt's candidate cells at every place of the normalised name ``n``."""
+    return [_cells_at(n, lattice, range(len(n))) for lattice in lattices]
 
 
 def _placed(reading: str, marker: str, vocab: OwnerVocabulary) -> bool:
