@@ -81,8 +81,11 @@ def test_no_applicant_known(policy):
     assert _owner("上海市松江区市场监督管理局", applicant=None, policy=policy).owner == "authority"
 
 
-def test_core_strips_place_and_legal_form():
-    assert core(APPLICANT) == "松江智算"
+def test_core_strips_place_trade_and_legal_form():
+    """What is left is the 字号: 智算 and 数字 are trade words (行业), as 科技 is."""
+    assert core(APPLICANT) == "松江"
+    assert core("上海灵犀数字科技股份有限公司") == "灵犀"
+    assert core("上海北辰人工智能科技有限公司") == "北辰"
     assert core("上海市松江区市场监督管理局") == "市场监督管理局"
     assert vocabulary().thresholds.accept > 0
 
@@ -416,3 +419,23 @@ def test_a_ring_read_surely_as_another_name_is_not_the_applicants(policy):
     s = _owner(readings[0], applicant="上海深屿智能科技有限公司", readings=readings, lattices=lattices,
                policy=policy)
     assert (s.owner, s.owner_name) == ("applicant", "上海深屿智能科技有限公司")
+
+
+def test_a_ring_sharing_only_the_trade_is_not_the_applicants(policy):
+    """A seal of 上海灵犀数字科技有限公司 as the pipeline read it (seed 2026, case_004),
+    compared with another applicant of the same trade: 上海…数字科技有限公司 scored 75 for
+    上海北辰数字科技有限公司 and the seal was taken for that company's, though no attempt
+    read 北 or 辰 where they would stand (北 once among five candidates). Half its 字号 is
+    asked of a loose match."""
+    readings = ["上海灵属数字科技有限公司", "上海灵犀数字科技有限公司", "上海灵娜数宇科技有限公司"]
+    lattices = ["≈上|海|灵录是显|属犀展屏尾|数|字宇|科|技|有|限|公|司", "≈上|海|灵晟|犀属屏展|数|字学宇|科|技|有|限|公|司",
+                "≈上|海|灵录|犀屏属展|数|字宇|科|技|有|限|公|司", "≈上|海|灵永北晟克|娜屏解深展|数|宇字宁学|科|技|有|限|公|司"]
+    s = _owner(readings[0], applicant="上海北辰数字科技有限公司", readings=readings, lattices=lattices,
+               policy=policy)
+    assert s.owner != "applicant"
+    s = _owner(readings[0], applicant="上海灵犀数字科技有限公司", readings=readings, lattices=lattices,
+               policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", "上海灵犀数字科技有限公司")
+    # without lattices (Tesseract read the ring) there is nothing to judge the 字号 by
+    assert _owner(readings[0], applicant="上海灵犀数字科技有限公司", readings=readings,
+                  policy=policy).owner == "applicant"

@@ -43,6 +43,7 @@ class _Thresholds(BaseModel):
     min_chars: int = Field(ge=1)
     all_but_one_min: int = Field(default=10, ge=2)
     other_agree: int = Field(default=2, ge=2)
+    core_support: float = Field(default=0.5, ge=0, le=1)
 
 
 class OwnerVocabulary(BaseModel):
@@ -219,7 +220,19 @@ def name_score(name: str, reading: str, vocab: OwnerVocabulary | None = None) ->
     of the whole name (what separates a name from an anagram of its characters). A reading
     shorter than the name (a half seal) is compared with the matching part of the name.
     """
-    vocab = vocab or vocabulary()
+    if vocab is None or vocab is vocabulary():
+        return _bundled_name_score(name, reading)
+    return _name_score(name, reading, vocab)
+
+
+@lru_cache(maxsize=1 << 16)
+def _bundled_name_score(name: str, reading: str) -> float:
+    """name_score with the bundled vocabulary, remembered: each time the owner of a seal is
+    asked, its every reading is scored against every authority of the policy again."""
+    return _name_score(name, reading, vocabulary())
+
+
+def _name_score(name: str, reading: str, vocab: OwnerVocabulary) -> float:
     cells = _cells(reading) if reading.startswith(LATTICE_MARK) else _cells(normalise(reading))
     n, t = normalise(name), "".join(c[0] for c in cells)
     if not n or not t:
@@ -505,6 +518,37 @@ def _read_otherwise(name: str, lattices: list[str], vocab: OwnerVocabulary) -> b
             or (len(surely) == 1 and surely[0] >= 2))
 
 
+def _core_support(name: str, lattices: list[str], vocab: OwnerVocabulary) -> float | None:
+    """How much of the name's distinctive part (``core``) the attempts at the ring back, each
+    character where the name has it: 1 when an attempt read it first, 1/2 when it was only
+    among an attempt's candidates, 0 when no attempt had it in mind; the mean over the part.
+    None when there is nothing to judge by (no lattices, a one-character part).
+
+    The loose score counts what two names share, and names of one trade share most of
+    what they are made of (上海…数字科技有限公司). A ring read 上海灵属数字科技有限公司, its
+    灵犀 hesitating between 属 and 屏 but never 北 nor 辰 where they would stand, scored 75
+    for 上海北辰数字科技有限公司 and was taken for its seal. Asked of every ring of seeds
+    2026, 199, 211 and 223 with every other applicant's name (``python -m
+    benchmarks.bench_owner``), the loose score took 1 pair in 70 for the applicant's."""
+    n = normalise(name)
+    c = core(n, vocab)
+    at = n.find(c)
+    if len(c) < 2 or at < 0 or not lattices:
+        return None
+    views = _aligned(n, lattices)
+    backed = 0.0
+    for i in range(at, at + len(c)):
+        if any(cells[i][:1] == (n[i],) for cells in views):
+            backed += 1.0
+        elif any(n[i] in cells[i] for cells in views):
+            backed += 0.5
+    return backed / len(c)
+
+
+def _backed(support: float | None, floor: float) -> bool:
+    return support is None or support >= floor
+
+
 def _among_candidates(name: str, lattices: list[str]) -> int:
     """How many attempts at the ring had every character of the name among their
     candidates, each where the name has it. Seed 2026 case_011: an audit report's seal of
@@ -659,7 +703,8 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             owner = "authority" if best.owner == "other" and authority_kw else best.owner
             return done(owner, best.name, best.score)
         if (best.owner == "applicant" and best.score >= th.accept and lead >= th.margin
-                and not authority_kw and not _read_otherwise(best.name, lattices, vocab)):
+                and not authority_kw and not _read_otherwise(best.name, lattices, vocab)
+                and _backed(_core_support(best.name, lattices, vocab), th.core_support)):
             return done(best.owner, best.name, best.score)
         if (best.owner == "authority" and best.score >= th.authority_accept and lead >= th.margin
                 and not third_kw and _core_read(best.name, readings, vocab)):
