@@ -439,3 +439,18 @@ def test_a_ring_sharing_only_the_trade_is_not_the_applicants(policy):
     # without lattices (Tesseract read the ring) there is nothing to judge the 字号 by
     assert _owner(readings[0], applicant="上海灵犀数字科技有限公司", readings=readings,
                   policy=policy).owner == "applicant"
+
+
+def test_a_users_seal_read_alike_by_two_attempts_is_another_partys(policy):
+    """Seed 2026 case_001: the user's seal on an acceptance certificate, 松江区教育信息中心,
+    read alike and surely by two attempts of four: a party of its own, not unknown. Kept
+    as one attempt, it had not been sure enough to be named."""
+    readings = ["松江区教育信息中心", "松汇区教育信息中心"]
+    sure = "≈松|江|区|教|育|信|息|中|心"
+    rest = ["≈松崧|汇江|区|教|育有直|信|息|中|心", "≈松|江|区|教数|育直有肖|信|息|中|心"]
+    s = _owner(readings[0], applicant="上海北辰人工智能科技有限公司", readings=readings,
+               lattices=[sure, sure, *rest], policy=policy)
+    assert s.owner == "other"
+    s = _owner(readings[0], applicant="上海北辰人工智能科技有限公司", readings=readings,
+               lattices=[sure, *rest], policy=policy)
+    assert s.owner == "unknown"

@@ -74,3 +74,17 @@ def test_unreadable_ring_leaves_the_seal_unknown(policy):
     out = read_seal(img, seal, timeout=10)
     assert out.text is None
     assert assign_owner(out, applicant_name=NAMES["applicant"], third_parties=[], policy=policy).owner == "unknown"
+
+
+def test_alike_attempts_keep_a_lattice_each():
+    """Attempts that read a ring alike are so many attempts agreeing, not one: the owner
+    matcher counts them."""
+    from extractors.seals.read import _Read, _with_reads
+    from pipeline.models import Seal
+
+    ring = "≈松|江|区|教|育|信|息|中|心"
+    reads = [_Read(0.9, "松江区教育信息中心", ring), _Read(0.9, "松江区教育信息中心", ring),
+             _Read(0.6, "松汇区教育信息中心", "≈松|汇江|区|教|育|信|息|中|心")]
+    seal = _with_reads(Seal(page=1, bbox=(0, 0, 10, 10)), reads)
+    assert seal.readings == ["松江区教育信息中心", "松汇区教育信息中心"]
+    assert seal.lattices == [ring, ring, "≈松|汇江|区|教|育|信|息|中|心"]

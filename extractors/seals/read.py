@@ -492,10 +492,14 @@ def _scored(text: str, conf: float, lattice_text: str) -> _Read:
 
 
 def _with_reads(seal: Seal, reads: list[_Read]) -> Seal:
-    """The best reading as the seal's text, every distinct reading and lattice kept."""
+    """The best reading as the seal's text, every distinct reading kept, and every attempt's
+    lattice, alike ones too: the owner matcher counts attempts (how many read a stranger's
+    name surely, how many had the applicant's among their candidates), and four attempts
+    reading 松江区教育信息中心 alike are four, not one (a user's seal on an acceptance
+    certificate, read so, had been left unknown)."""
     if not reads:
         return seal
     reads = sorted(reads, key=lambda r: -r.quality)
     readings = list(dict.fromkeys(r.text for r in reads))
-    lattices = list(dict.fromkeys(r.lattice for r in reads if r.lattice))
+    lattices = [r.lattice for r in reads if r.lattice]
     return seal.model_copy(update={"text": reads[0].text, "readings": readings, "lattices": lattices})
