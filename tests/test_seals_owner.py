@@ -412,13 +412,16 @@ def test_a_ring_read_surely_as_another_name_is_not_the_applicants(policy):
     readings = ["上海深屿智能科技有限公司", "上海泽屿智能科技有限公司"]
     lattices = ["≈上|海|深泽澤藻|屿|智|能|科|技|有|限|公|司", "≈上|海|深泽泾浑|屿鹉站|智|能|科|技|有|限|公|司",
                 "≈上|海|泽深澤藻|屿站|智窖省|能|科|技|有|限|公|司", "≈上|海|深泽澤澄|屿站|智省管|能|科|技|有|限|公|司"]
-    s = _owner(readings[0], applicant="上海泽岳信息技术有限公司", readings=readings, lattices=lattices,
-               policy=policy)
-    assert s.owner != "applicant"
-    # ... and it is the applicant's own seal on its own application
-    s = _owner(readings[0], applicant="上海深屿智能科技有限公司", readings=readings, lattices=lattices,
-               policy=policy)
-    assert (s.owner, s.owner_name) == ("applicant", "上海深屿智能科技有限公司")
+    _not_theirs_but_its_own(readings, lattices, "上海泽岳信息技术有限公司", "上海深屿智能科技有限公司", policy)
+
+
+def _not_theirs_but_its_own(readings, lattices, another, own, policy):
+    """The ring is not taken for ``another`` applicant's seal, and is ``own``'s on its own
+    application."""
+    assert _owner(readings[0], applicant=another, readings=readings, lattices=lattices,
+                  policy=policy).owner != "applicant"
+    s = _owner(readings[0], applicant=own, readings=readings, lattices=lattices, policy=policy)
+    assert (s.owner, s.owner_name) == ("applicant", own)
 
 
 def test_a_ring_sharing_only_the_trade_is_not_the_applicants(policy):
@@ -430,12 +433,7 @@ def test_a_ring_sharing_only_the_trade_is_not_the_applicants(policy):
     readings = ["上海灵属数字科技有限公司", "上海灵犀数字科技有限公司", "上海灵娜数宇科技有限公司"]
     lattices = ["≈上|海|灵录是显|属犀展屏尾|数|字宇|科|技|有|限|公|司", "≈上|海|灵晟|犀属屏展|数|字学宇|科|技|有|限|公|司",
                 "≈上|海|灵录|犀屏属展|数|字宇|科|技|有|限|公|司", "≈上|海|灵永北晟克|娜屏解深展|数|宇字宁学|科|技|有|限|公|司"]
-    s = _owner(readings[0], applicant="上海北辰数字科技有限公司", readings=readings, lattices=lattices,
-               policy=policy)
-    assert s.owner != "applicant"
-    s = _owner(readings[0], applicant="上海灵犀数字科技有限公司", readings=readings, lattices=lattices,
-               policy=policy)
-    assert (s.owner, s.owner_name) == ("applicant", "上海灵犀数字科技有限公司")
+    _not_theirs_but_its_own(readings, lattices, "上海北辰数字科技有限公司", "上海灵犀数字科技有限公司", policy)
     # without lattices (Tesseract read the ring) there is nothing to judge the 字号 by
     assert _owner(readings[0], applicant="上海灵犀数字科技有限公司", readings=readings,
                   policy=policy).owner == "applicant"
