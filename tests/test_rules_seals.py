@@ -54,6 +54,17 @@ def test_unknown_seal_is_a_warning_not_an_error():
     out = run(_seals(baseline(), "credit_report", [seal("unknown", None)]))
     assert codes(out) == [("SEAL_MISSING", "credit_report")]
     assert out.findings[0].severity == "warning" and out.findings[0].evidence["uncertain"] is True
+    assert "无法辨认" in out.findings[0].message
+
+
+def test_an_unknown_seal_says_what_its_ring_was_read_as():
+    """A ring read as a whole name the matcher would not take for the applicant's (another
+    company of its trade, read well but not surely) is not "unreadable": the message gives
+    the reading, for the reviewer to judge with the page."""
+    out = run(_seals(baseline(), "credit_report", [seal("unknown", "上海灵犀数字科技有限公司")]))
+    assert codes(out) == [("SEAL_MISSING", "credit_report")]
+    assert "读作“上海灵犀数字科技有限公司”" in out.findings[0].message
+    assert out.findings[0].severity == "warning"
 
 
 def test_old_name_seal_after_name_change_is_the_applicants():

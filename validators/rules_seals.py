@@ -120,6 +120,11 @@ def seal_missing(ctx: RuleContext) -> list[Finding]:
             d, s = (odd_shape or unknown)[0]
             if odd_shape:
                 msg = f"{doc_label(doc)}上的{who}印章不是圆形公章（可能为专用章），请人工确认是否加盖公章"
+            elif s.text:
+                # what the ring was read as, junk or a whole name (a stranger's seal read well
+                # but not surely enough to name it): the reviewer judges it with the page
+                msg = (f"{doc_label(doc)}上的印章文字未能可靠识别（读作“{s.text}”），"
+                       f"不能确认是否加盖了{who}公章，请人工核对")
             else:
                 msg = f"{doc_label(doc)}上的印章文字无法辨认，不能确认是否加盖了{who}公章，请人工核对"
             # a seal is there but cannot be shown to be the 公章: a person looks, not an error
