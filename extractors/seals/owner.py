@@ -451,16 +451,18 @@ def _longest_run(ops: list) -> list:
     return max(runs, key=len, default=[])
 
 
-def _cells_at(name: str, lattice: str, places: range) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=1 << 14)
+def _cells_at(name: str, lattice: str, places: range) -> tuple[tuple[str, ...], ...]:
     """The lattice's candidate cells at the name's ``places``, the lattice turned round the
     ring to start where the name does and aligned to it by its best characters (an empty
-    cell where nothing of the lattice stands for that place)."""
+    cell where nothing of the lattice stands for that place). Remembered: one loose match
+    asks the same alignment of _read_otherwise, _core_backed and _among_candidates."""
     from rapidfuzz.distance import Levenshtein
 
     cells = [tuple(normalise(c)) for c in lattice[len(LATTICE_MARK):].split("|")]
     cells = [c for c in cells if c]
     if not cells:
-        return [() for _ in places]
+        return tuple(() for _ in places)
     k = _turn(name, "".join(c[0] for c in cells))
     cells = cells[k:] + cells[:k]
     at: dict[int, tuple[str, ...]] = {}
@@ -468,7 +470,7 @@ def _cells_at(name: str, lattice: str, places: range) -> list[tuple[str, ...]]:
         if tag in ("equal", "replace") and i2 - i1 == j2 - j1:
             for i, j in zip(range(i1, i2), range(j1, j2)):
                 at[i] = cells[j]
-    return [at.get(i, ()) for i in places]
+    return tuple(at.get(i, ()) for i in places)
 
 
 def _in_lattice(part: str, lattices: list[str]) -> bool:
@@ -518,11 +520,12 @@ def _read_otherwise(name: str, lattices: list[str], vocab: OwnerVocabulary) -> b
             or (len(surely) == 1 and surely[0] >= 2))
 
 
-def _core_support(name: str, lattices: list[str], vocab: OwnerVocabulary) -> float | None:
-    """How much of the name's distinctive part (``core``) the attempts at the ring back, each
-    character where the name has it: 1 when an attempt read it first, 1/2 when it was only
-    among an attempt's candidates, 0 when no attempt had it in mind; the mean over the part.
-    None when there is nothing to judge by (no lattices, a one-character part).
+def _core_backed(name: str, lattices: list[str], vocab: OwnerVocabulary) -> bool:
+    """Whether the attempts at the ring back the name's distinctive part (``core``) at least
+    to ``thresholds.core_support``: each character where the name has it counts 1 when an
+    attempt read it first, 1/2 when it was only among an attempt's candidates, 0 when no
+    attempt had it in mind, averaged over the part. With nothing to judge by (no lattices,
+    a one-character part) it is backed.
 
     The loose score counts what two names share, and names of one trade share most of
     what they are made of (上海…数字科技有限公司). A ring read 上海灵属数字科技有限公司, its
@@ -537,7 +540,7 @@ def _core_support(name: str, lattices: list[str], vocab: OwnerVocabulary) -> flo
     c = core(n, vocab)
     at = n.find(c)
     if len(c) < 2 or at < 0 or not lattices:
-        return None
+        return True
     views = _aligned(n, lattices)
     backed = 0.0
     for i in range(at, at + len(c)):
@@ -545,11 +548,7 @@ def _core_support(name: str, lattices: list[str], vocab: OwnerVocabulary) -> flo
             backed += 1.0
         elif any(n[i] in cells[i] for cells in views):
             backed += 0.5
-    return backed / len(c)
-
-
-def _backed(support: float | None, floor: float) -> bool:
-    return support is None or support >= floor
+    return backed / len(c) >= vocab.thresholds.core_support
 
 
 def _among_candidates(name: str, lattices: list[str]) -> int:
@@ -568,7 +567,7 @@ def _among_candidates(name: str, lattices: list[str]) -> int:
     return sum(all(ch in cell for ch, cell in zip(n, cells)) for cells in _aligned(n, lattices))
 
 
-def _aligned(n: str, lattices: list[str]) -> list[list[tuple[str, ...]]]:
+def _aligned(n: str, lattices: list[str]) -> list[tuple[tuple[str, ...], ...]]:
     """Each attempt's candidate cells at every place of the normalised name ``n``."""
     return [_cells_at(n, lattice, range(len(n))) for lattice in lattices]
 
@@ -707,7 +706,7 @@ def assign_owner(seal: Seal, *, applicant_name: str | None, third_parties: list[
             return done(owner, best.name, best.score)
         if (best.owner == "applicant" and best.score >= th.accept and lead >= th.margin
                 and not authority_kw and not _read_otherwise(best.name, lattices, vocab)
-                and _backed(_core_support(best.name, lattices, vocab), th.core_support)):
+                and _core_backed(best.name, lattices, vocab)):
             return done(best.owner, best.name, best.score)
         if (best.owner == "authority" and best.score >= th.authority_accept and lead >= th.margin
                 and not third_kw and _core_read(best.name, readings, vocab)):
