@@ -4,6 +4,6 @@ from extractors.seals.detect import detect_seals
 from extractors.seals.owner import assign_owner
 from extractors.seals.read import read_seal, read_seals
 
-VERSION = "seals-9"
+VERSION = "seals-10"
 
 __all__ = ["VERSION", "assign_owner", "detect_seals", "read_seal", "read_seals"]
