@@ -67,6 +67,22 @@ def test_an_unknown_seal_says_what_its_ring_was_read_as():
     assert out.findings[0].severity == "warning"
 
 
+def test_an_unknown_seal_shown_is_the_likeliest_applicant_seal():
+    """Seed 2026 case_018: an audit whose CPA's square seal (page 2) and the applicant's seal
+    on its statements (page 3) were both read as junk. The finding pointed at the CPA's
+    seal, the first found; it now points at the round one read nearest the applicant's
+    name, the seal the reviewer must judge, whichever order they come in."""
+    cpa = seal("unknown", "中园法豚会计师何达二", page=2).model_copy(update={"shape": "square"})
+    junk = seal("unknown", "中国洁明合计曙", page=2)
+    near = seal("unknown", "上海松智算方科找有限公司", page=3)
+    for seals in ([cpa, junk, near], [near, junk, cpa], [junk, cpa, near]):
+        out = run(_seals(baseline(), "financial_audit", seals))
+        assert codes(out) == [("SEAL_MISSING", "financial_audit")]
+        assert out.findings[0].page == 3 and "读作“上海松智算方科找有限公司”" in out.findings[0].message
+    out = run(_seals(baseline(), "financial_audit", [cpa, junk]))
+    assert out.findings[0].page == 2 and "中国洁明合计曙" in out.findings[0].message  # round before square
+
+
 def test_old_name_seal_after_name_change_is_the_applicants():
     from tests.test_rules_support import add_doc, doc
 

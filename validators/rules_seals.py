@@ -90,6 +90,17 @@ def _official(ctx: RuleContext, seal: Seal) -> bool:
     )
 
 
+def _likelier_the_applicants(ctx: RuleContext, seal: Seal) -> tuple[bool, float]:
+    """Sort key of unreadable seals, the one the finding shows (its page and box) first: of
+    an official shape before others, then the reading nearer the applicant's name. An
+    audit's applicant seal read 上限药洲络科技有限公司 on its statements page, not its CPA's
+    square seal read 中园法豚会计师何达二 on the opinion page, is the one a reviewer must see."""
+    official = seal.shape in ctx.policy.seals.official_seal_shapes
+    text = norm_name(seal.text or "")
+    near = max((fuzz.ratio(norm_name(n), text) for n in _applicant_names(ctx) if n), default=0.0)
+    return not official, -near
+
+
 @rule(FindingCode.SEAL_MISSING)
 def seal_missing(ctx: RuleContext) -> list[Finding]:
     needed = {DocType(d) for d in ctx.policy.applicant_seal_doc_types}
@@ -107,7 +118,8 @@ def seal_missing(ctx: RuleContext) -> list[Finding]:
         doc = next((d for d in parts if d.seals), parts[0])
         special = [(d, s) for d, s in seals if _is_applicant(ctx, s) and _special_purpose(ctx, s)]
         odd_shape = [(d, s) for d, s in seals if _is_applicant(ctx, s) and not _special_purpose(ctx, s)]
-        unknown = [(d, s) for d, s in seals if s.owner == "unknown"]
+        unknown = sorted(((d, s) for d, s in seals if s.owner == "unknown"),
+                         key=lambda ds: _likelier_the_applicants(ctx, ds[1]))
         # each body once: an audit firm's seal and its two CPAs' are all the firm's
         others = list(dict.fromkeys(s.owner_name or s.text for _, s in seals
                                     if s.owner in ("other", "authority")))
