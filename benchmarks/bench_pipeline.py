@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--warm", action="store_true",
                     help="keep the page cache (shared with bench_extract): accuracy only, the "
                          "page timings are then of the cache")
-    ap.add_argument("--wrong", action="store_true", help="list every false and missed finding")
+    ap.add_argument("--wrong", action="store_true",
+                    help="list every false and missed finding, and every document typed wrong")
     args = ap.parse_args(argv if argv is not None else [])
     root, truths = corpus()
     if args.warm:  # the page cache bench_extract fills (keys are of content: the same pages)
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> None:
                 doc_right[doc.doc_type] += 1
             else:
                 confusion[(doc.doc_type, got or "split/merged")] += 1
+                if args.wrong:
+                    wrong.append(f"{truth.case_id} class  {doc.file} p{','.join(map(str, doc.pages))}: "
+                                 f"{doc.doc_type} read as {got or 'split/merged'}")
 
         raised = {(f.code, f.doc_type) for f in report.findings}
         for exp in truth.expected_findings:
