@@ -6,7 +6,8 @@ up, the file name adds a little. Consecutive pages then group into documents: a 
 with its own title starts one, a page without a confident type continues the current one
 (page 3 of a credit report has sections, not the title) unless it carries clearly more
 of another type's signals than of the current one's (a certificate scanned behind a form,
-its decorative title unreadable). Titles are matched fuzzily,
+its decorative title unreadable), or it follows a one-page document (a licence, a
+certificate) and has text but none of that document's signals. Titles are matched fuzzily,
 because Tesseract rarely reads a whole title right.
 """
 
@@ -30,6 +31,7 @@ from pipeline.models import Document, DocType, Page
 _ENUMERATED = re.compile(r"^(\(?[0-9一二三四五六七八九十]+[)、.．:]|[0-9]+\s|第[一二三四五六七八九十0-9]+[条章节])")
 # what official titles carry after the type: (征求意见稿), (副本), a year ...
 _TRAILER = re.compile(r"(\([^)]{0,8}\)|\[[^\]]{0,8}\]|[:：。.])+$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class _Weights(BaseModel):
@@ -42,6 +44,7 @@ class _Weights(BaseModel):
     min_score: float
     title_top_fraction: float
     title_max_extra_chars: int
+    single_page_own_text: int
 
 
 class _Signals(BaseModel):
@@ -152,6 +155,7 @@ def classify(pages: list[Page]) -> list[Document]:
             or (confident and score.titled is None and best_type != current.doc_type
                 and current.doc_type != DocType.other
                 and score.scores.get(current.doc_type, 0.0) < min(min_score, best / 2))
+            or _not_of_a_single_page(page, score, current, signals)
         )
         if starts_new:
             doc_type = (score.titled or best_type) if confident else DocType.other
@@ -166,6 +170,18 @@ def classify(pages: list[Page]) -> list[Document]:
                 current.doc_type = best_type
                 current.confidence = _confidence(score, best_type)
     return documents
+
+
+def _not_of_a_single_page(page: Page, score: PageScore, current: Document, signals: Signals) -> bool:
+    """A page of text after a one-page document (a licence, a certificate, a form) that
+    shares not one signal with it is no page of it: a 公司简介 after the licence in a file of
+    name-change materials (seed 2026 case_013) was taken for the licence's second page, and
+    the reviewer never heard of a page that is none of the materials. A nearly empty page
+    (the back of a sheet, a page with only a seal) still goes with the document before it."""
+    spec = signals.doc_types.get(current.doc_type)
+    if spec is None or not spec.single_page or score.scores.get(current.doc_type, 0.0) > 0:
+        return False
+    return sum(len(_CJK.findall(line.text)) for line in page.lines) >= signals.weights.single_page_own_text
 
 
 def _confidence(score: PageScore, doc_type: DocType) -> float:

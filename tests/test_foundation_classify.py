@@ -82,3 +82,20 @@ def test_titleless_page_of_another_kind_starts_a_new_document():
 def test_titleless_continuation_page_stays_with_its_document():
     docs = classify([_page("a.pdf", 1, AUDIT), _page("a.pdf", 2, AUDIT_2)])
     assert [(d.doc_type, d.pages) for d in docs] == [(DocType.financial_audit, [1, 2])]
+
+
+def test_a_page_of_text_after_a_licence_sharing_nothing_with_it_is_its_own_document():
+    """Seed 2026 case_013: a 公司简介 after the licence in a file of name-change materials
+    was taken for the licence's second page, so no one heard of a page that is none of the
+    materials. A licence is one page: text with none of its signals after it is another
+    document (other, for the reviewer to look at). A page with hardly any text (the back
+    of the sheet, a page with only a seal's reading) still goes with the licence, and a
+    multi-page audit still takes its titleless pages."""
+    intro = ["公司简介", "我们致力于让每一位用户享受简单、高效的智能服务。",
+             "多年来，团队秉持客户第一、持续创新的理念。", "欢迎垂询合作，期待与您携手共创美好未来。"]
+    docs = classify([_page("企业名称变更材料.pdf", 1, docmaker.LICENSE), _page("企业名称变更材料.pdf", 2, intro)])
+    assert [(d.doc_type, d.pages) for d in docs] == [(DocType.business_license, [1]), (DocType.other, [2])]
+    docs = classify([_page("企业名称变更材料.pdf", 1, docmaker.LICENSE), _page("企业名称变更材料.pdf", 2, ["第二页"])])
+    assert [(d.doc_type, d.pages) for d in docs] == [(DocType.business_license, [1, 2])]
+    docs = classify([_page("a.pdf", 1, AUDIT), _page("a.pdf", 2, intro)])
+    assert [(d.doc_type, d.pages) for d in docs] == [(DocType.financial_audit, [1, 2])]
