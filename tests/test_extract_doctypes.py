@@ -455,6 +455,27 @@ def test_an_unsure_name_takes_the_documents_clearest_reading():
     assert sure.value == misread and sure.page == 2
 
 
+def test_an_unsure_name_takes_what_two_fairly_sure_mentions_agree_on():
+    """Seed 229 case_016: 编制单位 read 上海青容… (容 at 0.00); the salutation and the
+    opinion's 我们审计了… both read 上海青穹… but neither every word sure (0.56, 0.79). Two
+    mentions reading alike, each fairly sure, stand for the name; one alone does not, nor
+    two that are hardly surer than a guess."""
+    misread = NAME.replace("技", "枝")
+    opinion = ["一、审计意见", "我们审计了" + NAME + "（以下简称贵公司）财务报表。", "二、形成审计意见的基础"]
+
+    def pages(first: list[str], technical: float):
+        income = ["利润表", "编制单位：" + misread + "\t2025年度\t单位：元", "项目\t行次\t本期金额\t上期金额",
+                  "一、营业收入\t1\t12,345,678.90\t10,000,000.00"]
+        return [make_page(first + AUDIT_TAIL, number=1, style="ocr", low={"技": technical}),
+                make_page(income, number=2, style="ocr", low={"枝": 0.0})]
+
+    name = _extract(pages(AUDIT_HEAD + opinion, 0.7))["applicant_name"]
+    assert name.value == NAME and name.page == 1
+    assert misread in name.note and "2处一致" in name.note
+    assert _extract(pages(AUDIT_HEAD + opinion[:1] + opinion[2:], 0.7))["applicant_name"].value == misread
+    assert _extract(pages(AUDIT_HEAD + opinion, 0.3))["applicant_name"].value == misread
+
+
 def test_a_clearest_reading_too_far_from_the_unsure_name_is_not_taken():
     """Another company on the page (the audit firm, a client) is not a reading of the name."""
     other = "上海浦东数据服务有限公司"
