@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="keep the page cache (shared with bench_extract): accuracy only, the "
                          "page timings are then of the cache")
     ap.add_argument("--wrong", action="store_true",
-                    help="list every false and missed finding, and every document typed wrong")
+                    help="list every false and missed finding, every document typed wrong and "
+                         "every wrong verdict")
     args = ap.parse_args(argv if argv is not None else [])
     root, truths = corpus()
     if args.warm:  # the page cache bench_extract fills (keys are of content: the same pages)
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> None:
                              for f in report.findings if (f.code, f.doc_type) == (code, dt))
             forbidden_hits += _match(code, dt, truth.forbidden_findings)
         verdict_right += report.verdict == truth.expected_verdict
+        if args.wrong and report.verdict != truth.expected_verdict:
+            wrong.append(f"{truth.case_id} verdict {report.verdict}, expected {truth.expected_verdict}")
         has_error = any(policy.severity(f.code) == "error" for f in truth.expected_findings)
         false_passes += has_error and report.verdict == "pass"
     wall = time.perf_counter() - wall
