@@ -45,6 +45,7 @@ class _Weights(BaseModel):
     title_top_fraction: float
     title_max_extra_chars: int
     single_page_own_text: int
+    single_page_own_text_conf: float
 
 
 class _Signals(BaseModel):
@@ -177,11 +178,15 @@ def _not_of_a_single_page(page: Page, score: PageScore, current: Document, signa
     shares not one signal with it is no page of it: a 公司简介 after the licence in a file of
     name-change materials (seed 2026 case_013) was taken for the licence's second page, and
     the reviewer never heard of a page that is none of the materials. A nearly empty page
-    (the back of a sheet, a page with only a seal) still goes with the document before it."""
+    (the back of a sheet, a page with only a seal) still goes with the document before it,
+    and so does a page of noise: only characters read fairly surely are its text (a photo
+    of a grainy back read as 人和二… at 0.1)."""
     spec = signals.doc_types.get(current.doc_type)
     if spec is None or not spec.single_page or score.scores.get(current.doc_type, 0.0) > 0:
         return False
-    return sum(len(_CJK.findall(line.text)) for line in page.lines) >= signals.weights.single_page_own_text
+    w = signals.weights
+    own = sum(len(_CJK.findall(word.text)) for word in page.words if word.conf >= w.single_page_own_text_conf)
+    return own >= w.single_page_own_text
 
 
 def _confidence(score: PageScore, doc_type: DocType) -> float:

@@ -99,3 +99,9 @@ def test_a_page_of_text_after_a_licence_sharing_nothing_with_it_is_its_own_docum
     assert [(d.doc_type, d.pages) for d in docs] == [(DocType.business_license, [1, 2])]
     docs = classify([_page("a.pdf", 1, AUDIT), _page("a.pdf", 2, intro)])
     assert [(d.doc_type, d.pages) for d in docs] == [(DocType.financial_audit, [1, 2])]
+    # the back of the sheet photographed, its grain read as characters nobody is sure of
+    noise = _page("scan0003.pdf", 2, ["人和二了站全人区", "和人二站了全人人和区二", "全人和了二站人人区和二了"])
+    noise = noise.model_copy(update={"lines": [line.model_copy(update={
+        "conf": 0.1, "words": [w.model_copy(update={"conf": 0.1}) for w in line.words]}) for line in noise.lines]})
+    docs = classify([_page("scan0003.pdf", 1, docmaker.LICENSE), noise])
+    assert [(d.doc_type, d.pages) for d in docs] == [(DocType.business_license, [1, 2])]
