@@ -137,6 +137,17 @@ def test_money_with_a_space_beside_its_point():
     assert parse_money("项目实际总投资9325 .6万元，其中研发成本5473.6万元") == 93_256_000.0
 
 
+def test_money_split_at_a_comma():
+    """Seed 229 case_005: 13,225,000.00元 read as two words, 13,225 and ,000.00, had parsed
+    as 13,225 yuan and was trusted at 0.84. A space before a comma is a split figure; one
+    after it only with two groups and the cents, since a list is written so too."""
+    assert parse_money("项目实际总投资13,225 ,000.00元，其中研发成本1175万元") == 13_225_000.0
+    assert parse_money("12,345 ,678") == 12_345_678.0
+    assert parse_money("13,225, 000.00元") == 13_225_000.0
+    assert parse_money("分别为300, 200万元") != 300_200 * 10_000
+    assert parse_money("分别为5, 100.50元") != 5_100.5
+
+
 def test_parse_money_column_unit():
     assert parse_money("350.5", unit=10_000) == 3_505_000
     assert parse_money("350.5元", unit=10_000) == 350.5  # an explicit unit wins

@@ -76,6 +76,13 @@ _POINT_FOR_COMMA = re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(\d{2})(?![\d.,])(?
 # (seed 89, case_008: parsed 9325 yuan, the figure cut at the space, trusted at 0.95)
 _SPACED_POINT = re.compile(r"(?<=\d)(?:\s+\.\s*|\.\s+)(?=\d)")
 
+# 13,225 ,000.00元: Tesseract splits a grouped figure into two words at a comma (seed 229
+# case_005: parsed 13,225 yuan for 13,225,000.00, trusted at 0.84). Rejoined only where it is
+# surely one figure: a space before a comma nobody writes; after one (a list's 300, 200万元
+# is two amounts) only with two groups of three and the cents
+_SPLIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})*\s+,\d{3}(?:,\d{3})*(?:\.\d{1,2})?(?![\d,])"
+                           r"|(?<![\d.,])\d{1,3}(?:\s*,\s*\d{3}){2,}\.\d{2}(?![\d,])")
+
 
 # commas between groups of three only, after the first group
 _GROUPS = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$")
@@ -130,6 +137,7 @@ def parse_money(text: str | None, *, unit: int | None = None) -> float | None:
             sum(c in _UPPER for c in garbled.group(2)) >= 2:
         # an amount in words we cannot read: a later figure in the sentence is another amount
         return None
+    s = _SPLIT_GROUPS.sub(lambda m: re.sub(r"\s+", "", m.group(0)), s)
     s = re.sub(r"(?<=\d)\s+(?=[\d,.]*\d)", "", s) if re.search(r"\d\s+\d{3}\b", s) else s
     s = _SPACED_POINT.sub(".", s)
     s = _MARK_AS_COMMA.sub(",", s)
