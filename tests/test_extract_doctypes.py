@@ -429,6 +429,19 @@ def test_a_centre_referring_to_itself_is_not_its_name():
     assert "centre" not in rec or "本中心" not in rec["centre"].value
 
 
+def test_a_product_in_quotation_marks_read_as_straight_ones():
+    """Seeds 229 and 233: Tesseract read a letter's “城市治理大模型” as "城市治理大模型" and
+    “异构芯片适配中间件” as '异构芯片适配中间件", and the product was not found. Specks read as
+    quotation marks around no name (“2 %寻” on a grainy photo) are no name either."""
+    tail = ["经本中心评估，现推荐该产品申报。", "上海松江智算中心", "2026年9月23日"]
+    for line, product in ((NAME + '研发的"城市治理大模型"已在本中心完成适配部署，', "城市治理大模型"),
+                          (NAME + "研发的'异构芯片适配中间件\"已在本中心完成适配部署，", "异构芯片适配中间件"),
+                          (NAME + "研发的“Qwen2.5-72B”已在本中心完成适配部署，", "Qwen2.5-72B")):
+        assert run("recommendation_letter", [["推荐函", line, *tail]], style="ocr")["product"].value == product
+    honour = run("honor_certificate", [["荣誉证书", "中人人3“2 %寻”5作用2", NAME]], style="ocr")
+    assert "title" not in honour or "寻" not in honour["title"].value
+
+
 def _audit_pages(misread: str, *, low: float):
     income = ["利润表", "编制单位：" + misread + "\t2025年度\t单位：元", "项目\t行次\t本期金额\t上期金额",
               "一、营业收入\t1\t12,345,678.90\t10,000,000.00"]

@@ -231,20 +231,38 @@ def quoted(reader: DocReader, *, after: tuple[str, ...] = ()) -> Found | None:
     return None
 
 
+# Chinese quotation marks, and the straight marks Tesseract reads them as (研发的"城市治理大
+# 模型"已在…, seed 229 case_006; '异构芯片适配中间件"已在…, seed 233 case_004): a straight mark
+# opens a quote where none is open and closes one where one is.
+OPENING, CLOSING, STRAIGHT = "“「『〝", "”」』〞", "\"'″＂"
+QUOTED_MAX = 40  # characters: a quote left open longer than this was no quote (a speck read as ')
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def balanced_quotes(text: str) -> list[tuple[int, int]]:
     """(start, end) of each outermost “…” run; nested quotes (“上海市“专精特新”企业”) stay inside."""
     out = []
     depth, start = 0, 0
     for k, c in enumerate(text):
-        if c == "“":
+        if depth and k - start > QUOTED_MAX:
+            depth = 0
+        if c in OPENING or (c in STRAIGHT and not depth):
             if depth == 0:
                 start = k + 1
             depth += 1
-        elif c == "”" and depth:
+        elif (c in CLOSING or c in STRAIGHT) and depth:
             depth -= 1
-            if depth == 0 and 2 <= k - start <= 40:
+            if depth == 0 and 2 <= k - start <= QUOTED_MAX and _a_name(
+                    text[start:k], curly=text[start - 1] in OPENING and c in CLOSING):
                 out.append((start, k))
     return out
+
+
+def _a_name(run: str, *, curly: bool) -> bool:
+    """What quotation marks hold is a name: mostly Chinese, or, between Chinese quotation
+    marks, a Latin one (“Qwen2.5-72B”); not specks (“2 %寻” on a grainy photo)."""
+    han = len(_HAN.findall(run))
+    return (han >= 2 and 2 * han >= len(run)) or (curly and re.fullmatch(r"[\w.\-+·]+", run) is not None)
 
 
 def put(out: dict[str, Field], reader: DocReader, name: str, found: Found | None, **kw) -> None:
