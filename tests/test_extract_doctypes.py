@@ -610,6 +610,8 @@ HONOR = ["荣誉证书", "上海明途智算科技有限公司：",
     ("上海市教育委员会", {}, "上海市教育委员会"),
     # ... and doubted: two of eight characters off 上海市商务委员会 is too far to take it for that
     ("上海市教育委员会", {"教育": 0.3}, "上海市教育委员会"),
+    # seed 233 case_007: found by its suffix, 委员会 read whole, but 息 read as 意 at 0.30
+    ("上海市经济和信意化委员会", {"意": 0.3}, "上海市经济和信息化委员会"),
 ])
 def test_an_honours_issuer_read_a_few_characters_off_a_known_body(signed, low, issuer):
     f = run("honor_certificate", [HONOR + [signed, "二〇二六年四月八日"]], style="ocr", low=low)
