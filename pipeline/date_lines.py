@@ -490,9 +490,14 @@ def supports(reading: Reading, date: tuple[str, ...]) -> bool:
 
 def replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],
               j1: int, j2: int) -> list[Word]:
-    """The stretch with the words under the date's characters given way to them."""
+    """The stretch with the words under the date's characters given way to them, and with
+    a word reaching into the date that reads as a piece of it: Tesseract's 29, boxed wide
+    over 29日 and past it, stayed beside the 29 put in its place, 2026年4月2929日, no date
+    (seed 233 case_019)."""
     xa, xb = _date_x(reading, box, j1, j2)
-    under = [w for w in words if xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb]
+    text = "".join(reading.chars[j1:j2])
+    under = [w for w in words if xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb
+             or (w.text.strip() and w.text.strip() in text and w.bbox[0] < xb and w.bbox[2] > xa)]
     ground = under or [Word(text="", bbox=(xa, box[1], xb, box[3]), conf=0.0)]
     placed = place_reading(reading, j1, j2, ground, ground, box[0])
     rest = [w for w in words if w not in under]

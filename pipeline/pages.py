@@ -28,7 +28,7 @@ from pipeline.textlayer import read_text_layer
 log = logging.getLogger(__name__)
 
 # Bump when the way a page is read changes, so cached results of the old way are not reused.
-READER_VERSION = "pages-73"
+READER_VERSION = "pages-74"
 PREVIEW_WIDTH = 1240  # 150 dpi on A4: enough for a reviewer to read, small enough to embed
 
 PageTask = tuple[SourceFile, int]

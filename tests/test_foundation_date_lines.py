@@ -452,3 +452,20 @@ def test_the_naught_of_a_year_in_twenty_needs_no_sureness():
     # the decade unsure is still unsure
     probs = [1.0, 1.0, 0.36] + [1.0] * 8
     assert date_lines._agreed(lost, [_view(text, probs, "clean:box")]) is None
+
+
+def test_a_wide_word_reaching_into_the_date_that_repeats_a_piece_of_it_gives_way():
+    """Seed 233 case_019: a street review's 2026年4月29日 under its seal. Tesseract read
+    202 年 年+ 门 门, and a 29 boxed wide over 29日 and past it; the views' date took the
+    place of the words under it, but the wide 29, its centre beyond the date's end, stayed
+    beside the 29 put in: 2026年4月2929日, no date."""
+    spec = [("202", 1518, 1620, 0.99), ("年", 1630, 1660, 0.93), ("年+", 1660, 1691, 0.83),
+            ("门", 1701, 1731, 0.0), ("门", 1731, 1792, 0.0), ("29", 1760, 1910, 0.15)]
+    words = [Word(text=t, bbox=(a, 2154, b, 2238), conf=c) for t, a, b, c in spec]
+    xs = [30, 55, 80, 105, 145, 175, 215, 245, 270, 307]
+    reading = Reading(tuple("2026年4月29日"), (0.99,) * 10, tuple(float(x) for x in xs))
+    out = date_lines.replaced(words, reading, (1500, 2150, 1900, 2240), 0, 10)
+    assert find_dates("".join(w.text for w in out))[0][0] == dt.date(2026, 4, 29)
+    # a word beside the date that is no piece of it stays
+    beside = [*words[:-1], Word(text="盖章", bbox=(1800, 2154, 1900, 2238), conf=0.9)]
+    assert "盖章" in "".join(w.text for w in date_lines.replaced(beside, reading, (1500, 2150, 1900, 2240), 0, 10))
