@@ -14,7 +14,8 @@ it, with its own page and box. Two such readings that disagree with each other d
 nothing. Where no mention is that sure, two or more that read alike, each fairly sure
 (``AGREE_FLOOR``) and surer than the unsure one, stand for it the same way: an audit's
 编制单位 read 上海青容… (容 at 0.00) where its salutation and its 我们审计了… both read
-上海青穹… (穹 at 0.56 and 0.79; seed 229 case_016), and the name was reported unreadable. Within one document a second company one character away from the applicant is
+上海青穹… (穹 at 0.56 and 0.79; seed 229 case_016), and the name was reported unreadable.
+Within one document a second company one character away from the applicant is
 not a thing that happens, except where a document is about names: a name-change notice
 lists the old and the new name, so it is left alone.
 """

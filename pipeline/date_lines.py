@@ -209,7 +209,7 @@ def _repeats(words: list[Word], lo: int, hi: int, chosen) -> list[Word]:
     out = []
     for k in [*range(max(0, lo - 2), lo), *range(hi, min(len(words), hi + 2))]:
         w = words[k]
-        if w.text.strip() and w.text.strip() in text and xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb:
+        if _piece_of(w, text) and xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb:
             log.debug("%r under the date %r dropped", w.text, text)
             out.append(w)
     return out
@@ -488,6 +488,12 @@ def supports(reading: Reading, date: tuple[str, ...]) -> bool:
     return False
 
 
+def _piece_of(word: Word, date: str) -> bool:
+    """The word reads as a piece of the date's text (201 of 2017年…, 29 of …29日)."""
+    text = word.text.strip()
+    return bool(text) and text in date
+
+
 def replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int],
               j1: int, j2: int) -> list[Word]:
     """The stretch with the words under the date's characters given way to them, and with
@@ -497,7 +503,7 @@ def replaced(words: list[Word], reading: Reading, box: tuple[int, int, int, int]
     xa, xb = _date_x(reading, box, j1, j2)
     text = "".join(reading.chars[j1:j2])
     under = [w for w in words if xa <= (w.bbox[0] + w.bbox[2]) / 2 <= xb
-             or (w.text.strip() and w.text.strip() in text and w.bbox[0] < xb and w.bbox[2] > xa)]
+             or (_piece_of(w, text) and w.bbox[0] < xb and w.bbox[2] > xa)]
     ground = under or [Word(text="", bbox=(xa, box[1], xb, box[3]), conf=0.0)]
     placed = place_reading(reading, j1, j2, ground, ground, box[0])
     rest = [w for w in words if w not in under]

@@ -8,6 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.models import Field
 
+from extractors.consensus import weakest
 from extractors.doctypes.common import by_folded, nearest, orgs_in_rows, put, quoted
 from extractors.layout import GAP, Span
 from extractors.normalize import fold
@@ -77,7 +78,7 @@ def extract(reader: DocReader) -> dict[str, Field]:
         reader, suffixes=("政府", "局", "委员会", "协会", "中心", "公司", "联盟", "厅", "部"),
         reverse=True, exclude=exclude))
     found = out.get("issuer")
-    if found is None or (found.weakest_conf if found.weakest_conf is not None else found.confidence) < DOUBTED:
+    if found is None or weakest(found) < DOUBTED:
         fld = issuer_by_name(reader, exclude)
         if fld is not None and (found is None or _same_row(fld, found)):
             out["issuer"] = fld
@@ -85,8 +86,8 @@ def extract(reader: DocReader) -> dict[str, Field]:
 
 
 def _same_row(a: Field, b: Field) -> bool:
-    """Two readings of one sign-off: a known body read a few characters off (上海市和季技术
-    委员会 at 0.30, seed 229 case_019) is that body, not what the suffix search cut out of it."""
+    """Two readings of one sign-off: a known body read a few characters off (上海市经济和信意
+    化委员会, 意 at 0.30, seed 233 case_007) is that body, not what the suffix search read."""
     if a.page != b.page or a.bbox is None or b.bbox is None:
         return False
     return min(a.bbox[3], b.bbox[3]) > max(a.bbox[1], b.bbox[1])
